@@ -1,0 +1,156 @@
+"""quantrac: follow-up of automatic environmental monitoring for a provincial department."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, then instance/config.py, then the environment, then ``test_config``."""
+    from app import config as cfg
+
+    instance_path = (
+        (test_config or {}).get("INSTANCE_PATH")
+        or os.environ.get("QUANTRAC_INSTANCE_PATH")
+        or os.path.join(ROOT, "instance")
+    )
+    app = Flask(
+        __name__,
+        instance_path=instance_path,
+        instance_relative_config=True,
+        template_folder=os.path.join(ROOT, "templates"),
+    )
+    app.config.from_object(cfg.Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(cfg.from_environment(os.environ))
+    if test_config:
+        app.config.update(test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    cfg.finish(app.config, app.instance_path)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    _register_hooks(app)
+    from app.errors import register_error_handlers
+    from app.jobs.schedule import load_job_modules
+
+    register_error_handlers(app)
+    load_job_modules()
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from app import models  # noqa: F401  (the whole schema, for migrations and queries)
+    from app.extensions import babel, csrf, db, login_manager, migrate
+    from app.i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    with app.app_context():
+        _configure_engine(db.engine)
+    migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(value: str):
+        from app.auth.models import User
+
+        user_id, _, version = value.partition(":")
+        if not user_id.isdigit() or not version.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or user.session_version != int(version) or not user.is_active:
+            return None
+        return user
+
+
+def _configure_engine(engine) -> None:
+    """SQLite: real transactions and savepoints, foreign keys, WAL, a busy timeout."""
+    if engine.dialect.name != "sqlite":
+        return
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, record):
+        dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself (below)
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection):
+        connection.exec_driver_sql("BEGIN")
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.audit import bp as audit_bp
+
+    # Importing the views attaches their routes to the blueprints.
+    from app.audit import views as _audit_views  # noqa: F401
+    from app.auth import bp as auth_bp
+    from app.auth import users_bp
+    from app.auth import users_views as _users_views  # noqa: F401
+    from app.auth import views as _auth_views  # noqa: F401
+    from app.facilities import bp as facilities_bp
+    from app.facilities import views as _facility_views  # noqa: F401
+    from app.home import bp as home_bp
+    from app.home import views as _home_views  # noqa: F401
+    from app.jobs import bp as jobs_bp
+    from app.jobs import views as _job_views  # noqa: F401
+    from app.settings import bp as settings_bp
+    from app.settings import views as _settings_views  # noqa: F401
+
+    for blueprint in (home_bp, auth_bp, users_bp, facilities_bp, audit_bp, jobs_bp, settings_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_cli(app: Flask) -> None:
+    from app.auth.cli import users_cli
+    from app.demo.cli import demo_command
+    from app.jobs.cli import jobs_cli, worker_command
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(jobs_cli)
+    app.cli.add_command(worker_command)
+    app.cli.add_command(demo_command)
+
+
+def _register_hooks(app: Flask) -> None:
+    from app import formatting
+    from app.auth.access import enforce, visible_roles
+    from app.auth.roles import ROLE_LABELS
+    from app.i18n import security_headers
+
+    @app.before_request
+    def start_embedded_jobs():
+        if app.config["JOBS_MODE"] == "thread" and app.config["JOBS_START_THREAD"]:
+            from app.jobs import inprocess
+
+            inprocess.start(app)
+
+    app.before_request(enforce)
+    app.after_request(security_headers)
+    app.jinja_env.filters.update(
+        date=formatting.format_date,
+        datetime=formatting.format_datetime,
+        number=formatting.format_number,
+        percent=formatting.format_percent,
+    )
+    from flask_babel import get_locale
+
+    app.jinja_env.globals.update(
+        has_role=visible_roles, role_labels=ROLE_LABELS, current_locale=lambda: str(get_locale() or "vi")
+    )

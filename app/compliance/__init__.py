@@ -1,0 +1,1 @@
+"""Compliance: who is obliged to monitor automatically, under which clause."""

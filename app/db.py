@@ -1,0 +1,81 @@
+"""Database foundations: the declarative base, time columns, and the one commit.
+
+Boundaries (views, jobs, CLI) call ``commit()`` exactly once; services only
+``flush()``. Jobs a service deferred are enqueued after the commit succeeds.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import registry as sa_registry
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(sa.TypeDecorator):
+    """A timezone-aware UTC timestamp on every database (SQLite stores it naive)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given where an aware one is required")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    """Base of every model: constraint names that migrations can rely on."""
+
+    registry = sa_registry(
+        metadata=sa.MetaData(naming_convention=NAMING_CONVENTION),
+        type_annotation_map={datetime: UTCDateTime()},
+    )
+
+
+def utcnow() -> datetime:
+    """The current moment, timezone-aware UTC."""
+    return datetime.now(UTC)
+
+
+def commit() -> None:
+    """Commit the request's (or job's, or command's) session, then enqueue deferred jobs."""
+    from app.extensions import db
+    from app.jobs import dispatch
+
+    session = db.session
+    run_ids = list(session.info.pop(dispatch.PENDING_KEY, []))
+    try:
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    if run_ids:
+        dispatch.enqueue_after_commit(run_ids)
+
+
+def rollback() -> None:
+    """Abandon the session's changes and the jobs it deferred."""
+    from app.extensions import db
+    from app.jobs import dispatch
+
+    db.session.info.pop(dispatch.PENDING_KEY, None)
+    db.session.rollback()

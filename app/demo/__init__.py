@@ -1,0 +1,1 @@
+"""The demo province: fictional enterprises across the real communes of one province."""

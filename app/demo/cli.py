@@ -1,0 +1,109 @@
+"""``flask demo``: build the demo province (and optionally serve it).
+
+It runs the migrations first, so a fresh machine needs no other step.
+``--reset`` WIPES THE WHOLE DATABASE (every table, the audit trail included)
+by migrating down to an empty schema and up again, then builds the demo; it is
+refused when ``QUANTRAC_ENV=production``. ``--serve`` then starts the
+development server; on the embedded default the jobs run in a background
+thread the app starts itself.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Any
+
+import click
+from flask import current_app
+from werkzeug.serving import run_simple
+
+from app.audit.actor import cli_actor
+from app.auth.roles import ROLE_LABELS
+from app.db import commit, rollback
+from app.demo import province, services
+from app.errors import DomainError
+from app.extensions import db, migrate
+
+
+def _fail(message: str) -> None:
+    rollback()
+    click.echo(message, err=True)
+    sys.exit(1)
+
+
+def _migrate(reset: bool) -> None:
+    """Bring the schema up to date; with ``reset``, drop everything first."""
+    from alembic import command
+
+    config = migrate.get_config()
+    config.attributes["skip_logging"] = True  # the summary below is the command's output
+    if reset:
+        command.downgrade(config, "base")
+    command.upgrade(config, "head")
+    db.session.remove()
+
+
+def _print_summary(summary: dict[str, Any], seconds: float) -> None:
+    click.echo(
+        f"Đã dựng tỉnh demo {summary['province']} trong {seconds:.1f} giây / demo province built in {seconds:.1f} s:"
+    )
+    click.echo(
+        f"  {summary['facilities']} cơ sở / facilities, {summary['enterprises']} doanh nghiệp / enterprises, "
+        f"{summary['communes']} xã, phường / communes, {summary['industrial_parks']} KCN / industrial parks"
+    )
+    click.echo("")
+    click.echo("Tài khoản demo / Demo accounts:")
+    rows = [("E-mail", "Mật khẩu / Password", "Vai trò / Role", "Họ tên / Name")]
+    for user in summary["users"]:
+        name = user["full_name"]
+        if user["enterprise"]:
+            name = f"{name} – {user['enterprise']} ({user['facilities']} cơ sở / facilities)"
+        rows.append((user["email"], user["password"], f"{ROLE_LABELS[user['role']]} ({user['role']})", name))
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    for number, row in enumerate(rows):
+        click.echo("  " + "  ".join(row[i].ljust(widths[i]) for i in range(3)) + "  " + row[3])
+        if number == 0:
+            click.echo("  " + "  ".join("-" * w for w in widths) + "  " + "-" * len(row[3]))
+
+
+@click.command("demo")
+@click.option("--reset", is_flag=True, help="Wipe the WHOLE database (all tables) and rebuild the demo.")
+@click.option("--serve", is_flag=True, help="Then start the development server.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to serve on.")
+def demo_command(reset: bool, serve: bool, host: str, port: int) -> None:
+    """Build the demo province: migrations, settings, ~60 facilities, one user per role."""
+    started = time.monotonic()
+    production = current_app.config.get("QUANTRAC_ENV") == "production"
+    if reset and production:
+        _fail("flask demo --reset is refused in production: it would wipe the whole database.")
+    _migrate(reset)
+    if production and services.has_users():
+        _fail("flask demo is refused in production on a database that already has users.")
+    if serve and not reset and services.existing_demo_rows():
+        # Serving again: keep what the user did in the demo so far.
+        click.echo("Dữ liệu demo đã có, giữ nguyên (flask demo --reset để dựng lại).")
+        click.echo("The demo is already built; keeping it (flask demo --reset rebuilds it).")
+        click.echo("")
+        for user in province.USERS:
+            click.echo(f"  {user.email:32}  {user.password:20}  {ROLE_LABELS[user.role]} ({user.role})")
+        _serve(host, port)
+        return
+    with cli_actor():
+        try:
+            summary = services.build_demo(reset=reset)
+        except DomainError as exc:
+            _fail(exc.message)
+        commit()
+    _print_summary(summary, time.monotonic() - started)
+    if serve:
+        _serve(host, port)
+
+
+def _serve(host: str, port: int) -> None:
+    """Start the development server (jobs run in the app's own background thread)."""
+    db.session.remove()
+    click.echo("")
+    click.echo(f"Mở / Open http://{host}:{port}/ (Ctrl+C để dừng / to stop)")
+    run_simple(host, port, current_app._get_current_object(), use_reloader=False, threaded=True)

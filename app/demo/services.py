@@ -1,0 +1,135 @@
+"""Building the demo province: settings, enterprises, facilities and one user per role.
+
+The service adds rows, flushes and audits; the caller commits. It never
+deletes: a reset is done by the command, which rebuilds the whole schema
+(the audit trail is append-only, and its rows point at users).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from app.audit.services import record
+from app.auth.models import User
+from app.auth.services import create_user
+from app.demo import province
+from app.demo.province_facilities import enterprise_rows, facility_rows
+from app.errors import DomainError
+from app.extensions import db
+from app.facilities.models import Enterprise, Facility
+from app.settings.services import update
+
+
+def existing_demo_rows() -> list[str]:
+    """What of the demo is already in the database: e-mails, tax codes and facility codes."""
+    emails = [u.email for u in province.USERS]
+    taxes = [e["tax_code"] for e in enterprise_rows()]
+    codes = [f["code"] for f in facility_rows()]
+    present = set(db.session.scalars(sa.select(User.email).where(User.email.in_(emails))))
+    found = [email for email in emails if email in present]
+    found += db.session.scalars(sa.select(Enterprise.tax_code).where(Enterprise.tax_code.in_(taxes)))
+    found += db.session.scalars(sa.select(Facility.code).where(Facility.code.in_(codes)))
+    return found
+
+
+def has_users() -> bool:
+    """True when the database holds any user account."""
+    return db.session.scalar(sa.select(sa.func.count(User.id))) > 0
+
+
+def build_demo(reset: bool) -> dict[str, Any]:
+    """Create the demo province and return a summary (counts, users with their passwords).
+
+    ``reset`` tells that the caller has just emptied the database; either way
+    the demo is refused when any of its rows already exists.
+    """
+    found = existing_demo_rows()
+    if found:
+        shown = ", ".join(found[:3]) + (" …" if len(found) > 3 else "")
+        if reset:
+            raise DomainError(f"Cơ sở dữ liệu vẫn còn dữ liệu demo sau khi đặt lại ({shown}).")
+        raise DomainError(
+            f"Dữ liệu demo đã có trong cơ sở dữ liệu ({shown}). "
+            "Dùng `flask demo --reset` để xóa toàn bộ cơ sở dữ liệu và dựng lại. "
+            "(The demo data already exists; `flask demo --reset` wipes the database and rebuilds it.)"
+        )
+    settings_changed = update(dict(province.AGENCY), reason=province.DEMO_REASON)
+    enterprises = _create_enterprises()
+    facilities = _create_facilities(enterprises)
+    users = _create_users(enterprises, facilities)
+    return {
+        "province": province.AGENCY["agency.province"],
+        "communes": len({f.commune for f in facilities}),
+        "industrial_parks": len({f.industrial_park for f in facilities if f.industrial_park}),
+        "enterprises": len(enterprises),
+        "facilities": len(facilities),
+        "settings_changed": sorted(settings_changed),
+        "users": users,
+    }
+
+
+def _create_enterprises() -> dict[str, Enterprise]:
+    created: dict[str, Enterprise] = {}
+    for row in enterprise_rows():
+        enterprise = Enterprise(name=row["name"], tax_code=row["tax_code"], address=row["address"])
+        db.session.add(enterprise)
+        created[row["key"]] = enterprise
+    db.session.flush()
+    for enterprise in created.values():
+        record(
+            "demo.created",
+            enterprise,
+            changes={"name": [None, enterprise.name], "tax_code": [None, enterprise.tax_code]},
+            reason=province.DEMO_REASON,
+        )
+    return created
+
+
+def _create_facilities(enterprises: dict[str, Enterprise]) -> list[Facility]:
+    created: list[Facility] = []
+    for row in facility_rows():
+        values = {k: v for k, v in row.items() if k != "enterprise"}
+        facility = Facility(enterprise_id=enterprises[row["enterprise"]].id, **values)
+        db.session.add(facility)
+        created.append(facility)
+    db.session.flush()
+    for facility in created:
+        record(
+            "demo.created",
+            facility,
+            changes={
+                "enterprise_id": [None, facility.enterprise_id],
+                "commune": [None, facility.commune],
+                "industry_type": [None, facility.industry_type],
+            },
+            reason=province.DEMO_REASON,
+        )
+    return created
+
+
+def _create_users(enterprises: dict[str, Enterprise], facilities: list[Facility]) -> list[dict[str, Any]]:
+    users = []
+    for demo in province.USERS:
+        enterprise = enterprises[demo.enterprise] if demo.enterprise else None
+        user, password = create_user(
+            demo.email,
+            demo.role,
+            full_name=demo.full_name,
+            enterprise_id=enterprise.id if enterprise else None,
+            password=demo.password,
+        )
+        users.append(
+            {
+                "email": user.email,
+                "role": user.role,
+                "full_name": user.full_name,
+                "password": password,
+                "enterprise": enterprise.name if enterprise else None,
+                "facilities": sum(f.enterprise_id == enterprise.id for f in facilities)
+                if enterprise
+                else None,
+            }
+        )
+    return users

@@ -1,0 +1,54 @@
+"""Domain errors and the HTTP error pages."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_babel import lazy_gettext as _l
+
+
+class DomainError(Exception):
+    """A use case refused: the message is shown to the user as it is."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+
+class NotFound(DomainError):
+    """The object does not exist (or is not visible to this user)."""
+
+
+class Forbidden(DomainError):
+    """The user may not do this."""
+
+
+ERROR_TEXT = {
+    400: (_l("Bad request"), _l("The request could not be understood. Please go back and try again.")),
+    403: (_l("Access denied"), _l("You do not have permission to open this page.")),
+    404: (_l("Page not found"), _l("The page does not exist or you cannot see it.")),
+    405: (_l("Method not allowed"), _l("This action cannot be done in this way.")),
+    413: (_l("File too large"), _l("The file you sent is larger than the allowed limit.")),
+    429: (_l("Too many attempts"), _l("Too many attempts. Please wait a few minutes and try again.")),
+    500: (_l("Server error"), _l("Something went wrong on our side. The error has been logged.")),
+}
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Render the error pages in the user's language."""
+
+    def handle(error):
+        code = getattr(error, "code", 500) or 500
+        if code not in ERROR_TEXT:
+            code = 500
+        if code == 500:
+            from app.db import rollback
+
+            rollback()
+        title, text = ERROR_TEXT[code]
+        if request.accept_mimetypes.best == "application/json":
+            return {"error": str(title)}, code
+        return render_template("errors/error.html", code=code, title=title, text=text), code
+
+    for code in ERROR_TEXT:
+        app.register_error_handler(code, handle)

@@ -1,0 +1,5 @@
+"""The role-specific home page."""
+
+from flask import Blueprint
+
+bp = Blueprint("home", __name__)

@@ -1,0 +1,52 @@
+"""The one place where jobs and periodic jobs are declared.
+
+``JOB_MODULES`` are imported by ``create_app`` so every worker knows every job.
+``PERIODIC`` lists what runs on a schedule; each entry is also runnable with
+``flask jobs run NAME``. A scheduler tick inserts one run per due slot, keyed by
+``<job>@<slot>``, so several schedulers never start the same tick twice and a
+lost tick is caught up by the next one.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+JOB_MODULES = (
+    "app.jobs.jobs",
+    "app.auth.jobs",
+)
+
+
+@dataclass(frozen=True)
+class Periodic:
+    """A job run every ``every``, or daily at local time ``at``."""
+
+    job: str
+    every: timedelta | None = None
+    at: time | None = None
+
+    def slot(self, now: datetime) -> datetime | None:
+        """The latest slot due at ``now`` (aware), or None before the first one of the day."""
+        if self.every is not None:
+            step = int(self.every.total_seconds())
+            return datetime.fromtimestamp(int(now.timestamp()) // step * step, tz=now.tzinfo)
+        local = now.astimezone(LOCAL_TZ)
+        due = datetime.combine(local.date(), self.at, tzinfo=LOCAL_TZ)
+        return due if local >= due else due - timedelta(days=1)
+
+
+PERIODIC: tuple[Periodic, ...] = (
+    Periodic("auth.purge_login_attempts", at=time(3, 0)),
+    Periodic("jobs.purge_finished_runs", at=time(3, 30)),
+)
+
+
+def load_job_modules() -> None:
+    """Import every module that declares jobs."""
+    for name in JOB_MODULES:
+        importlib.import_module(name)

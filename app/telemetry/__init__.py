@@ -1,0 +1,1 @@
+"""Telemetry: receipt of the stations' data files and the figures of what arrived."""

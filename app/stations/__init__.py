@@ -1,0 +1,1 @@
+"""Monitoring stations: what is installed where, what it measures, and its connection."""

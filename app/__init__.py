@@ -104,7 +104,10 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth import users_bp
     from app.auth import users_views as _users_views  # noqa: F401
     from app.auth import views as _auth_views  # noqa: F401
+    from app.compliance import bp as compliance_bp
+    from app.compliance import views as _compliance_views  # noqa: F401
     from app.facilities import bp as facilities_bp
+    from app.facilities import import_views as _facility_import_views  # noqa: F401
     from app.facilities import views as _facility_views  # noqa: F401
     from app.home import bp as home_bp
     from app.home import views as _home_views  # noqa: F401
@@ -115,17 +118,22 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (home_bp, auth_bp, users_bp, facilities_bp, audit_bp, jobs_bp, settings_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(compliance_bp)
 
 
 def _register_cli(app: Flask) -> None:
     from app.auth.cli import users_cli
+    from app.compliance.cli import compliance_cli
     from app.demo.cli import demo_command
+    from app.facilities.cli import facilities_cli
     from app.jobs.cli import jobs_cli, worker_command
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(compliance_cli)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(worker_command)
     app.cli.add_command(demo_command)
+    app.cli.add_command(facilities_cli)
 
 
 def _register_hooks(app: Flask) -> None:

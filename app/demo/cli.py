@@ -50,8 +50,17 @@ def _print_summary(summary: dict[str, Any], seconds: float) -> None:
     )
     click.echo(
         f"  {summary['facilities']} cơ sở / facilities, {summary['enterprises']} doanh nghiệp / enterprises, "
-        f"{summary['communes']} xã, phường / communes, {summary['industrial_parks']} KCN / industrial parks"
+        f"{summary['communes']} xã, phường / communes, {summary['industrial_parks']} KCN / industrial parks, "
+        f"{summary['sources']} nguồn thải khí thải / emission sources"
     )
+    obligations = summary["obligations"]
+    for kind, noun in (("wastewater", "nước thải / wastewater"), ("emission", "khí thải / emission")):
+        counts = obligations[kind]
+        click.echo(
+            f"  Quan trắc tự động {noun} ({obligations['regime']}): "
+            f"{counts.get('required', 0)} bắt buộc / required, {counts.get('optional', 0)} tùy chọn / optional, "
+            f"{counts.get('not_required', 0)} không bắt buộc / not required"
+        )
     click.echo("")
     click.echo("Tài khoản demo / Demo accounts:")
     rows = [("E-mail", "Mật khẩu / Password", "Vai trò / Role", "Họ tên / Name")]
@@ -73,7 +82,7 @@ def _print_summary(summary: dict[str, Any], seconds: float) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to serve on.")
 def demo_command(reset: bool, serve: bool, host: str, port: int) -> None:
-    """Build the demo province: migrations, settings, ~60 facilities, one user per role."""
+    """Build the demo province: migrations, settings, ~65 facilities with their obligations, one user per role."""
     started = time.monotonic()
     production = current_app.config.get("QUANTRAC_ENV") == "production"
     if reset and production:

@@ -29,6 +29,8 @@ INDUSTRY_LETTERS = {
     "livestock": "CN",
     "hospital": "BV",
     "central_wwtp": "XL",
+    "waste_treatment": "XT",
+    "aquaculture": "NT",
 }
 
 
@@ -131,7 +133,7 @@ ENTERPRISES: tuple[EnterpriseSeed, ...] = (
         _park("cement", "Trạm nghiền xi măng Hưng Long", TN1, "9-10"),
     )),
     E("vanphat", "Công ty TNHH Xi măng Vạn Phát Miền Tây", (
-        _site("cement", "Trạm nghiền xi măng Vạn Phát", "Ngã Bảy"),
+        _site("cement", "Nhà máy xi măng Vạn Phát", "Ngã Bảy"),
     )),
     E("thanhcong", "Công ty CP Thép Cửu Long Thành Công", (
         _park("steel", "Nhà máy luyện phôi thép Cửu Long Thành Công", TN2, "II-30"),
@@ -241,6 +243,16 @@ ENTERPRISES: tuple[EnterpriseSeed, ...] = (
     )),
     E("hatangphuongnam", "Công ty TNHH Đầu tư Hạ tầng Phương Nam", (
         _wwtp(TPT), _wwtp(AN),
+    )),
+    # Waste treatment and aquaculture.
+    E("phuongnamsach", "Công ty TNHH Xử lý Chất thải Công nghiệp Phương Nam Sạch", (
+        _site("waste_treatment", "Nhà máy xử lý chất thải nguy hại Phương Nam Sạch", "Mỹ Tú"),
+    )),
+    E("taydoxanh", "Công ty CP Năng lượng Môi trường Tây Đô Xanh", (
+        _site("waste_treatment", "Nhà máy đốt chất thải rắn sinh hoạt tập trung Tây Đô Xanh", "Thới Lai"),
+    )),
+    E("vinhchauxanh", "Công ty CP Nuôi trồng Thủy sản Vĩnh Châu Xanh", (
+        _site("aquaculture", "Trại nuôi tôm thẻ chân trắng công nghệ cao Vĩnh Châu Xanh", "Vĩnh Châu"),
     )),
 )  # fmt: skip
 

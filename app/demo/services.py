@@ -2,11 +2,14 @@
 
 The service adds rows, flushes and audits; the caller commits. It never
 deletes: a reset is done by the command, which rebuilds the whole schema
-(the audit trail is append-only, and its rows point at users).
+(the audit trail is append-only, and its rows point at users). Facilities get
+the attributes and emission sources the rules read (province_rules.py), and
+their obligations are stored at once, so lists show statuses from the start.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,23 +17,27 @@ import sqlalchemy as sa
 from app.audit.services import record
 from app.auth.models import User
 from app.auth.services import create_user
+from app.compliance.services import reevaluate_facilities, regime_in_force, today
 from app.demo import province
 from app.demo.province_facilities import enterprise_rows, facility_rows
+from app.demo.province_rules import rule_values, source_rows
 from app.errors import DomainError
 from app.extensions import db
-from app.facilities.models import Enterprise, Facility
+from app.facilities.models import RULE_ATTRIBUTES, EmissionSource, Enterprise, Facility
 from app.settings.services import update
 
 
 def existing_demo_rows() -> list[str]:
-    """What of the demo is already in the database: e-mails, tax codes and facility codes."""
+    """What of the demo is already in the database: e-mails, tax codes, facility and source codes."""
     emails = [u.email for u in province.USERS]
     taxes = [e["tax_code"] for e in enterprise_rows()]
     codes = [f["code"] for f in facility_rows()]
+    sources = [s["code"] for s in source_rows()]
     present = set(db.session.scalars(sa.select(User.email).where(User.email.in_(emails))))
     found = [email for email in emails if email in present]
     found += db.session.scalars(sa.select(Enterprise.tax_code).where(Enterprise.tax_code.in_(taxes)))
     found += db.session.scalars(sa.select(Facility.code).where(Facility.code.in_(codes)))
+    found += db.session.scalars(sa.select(EmissionSource.code).where(EmissionSource.code.in_(sources)))
     return found
 
 
@@ -58,6 +65,8 @@ def build_demo(reset: bool) -> dict[str, Any]:
     settings_changed = update(dict(province.AGENCY), reason=province.DEMO_REASON)
     enterprises = _create_enterprises()
     facilities = _create_facilities(enterprises)
+    sources = _create_sources(facilities)
+    reevaluate_facilities(facilities)
     users = _create_users(enterprises, facilities)
     return {
         "province": province.AGENCY["agency.province"],
@@ -65,9 +74,22 @@ def build_demo(reset: bool) -> dict[str, Any]:
         "industrial_parks": len({f.industrial_park for f in facilities if f.industrial_park}),
         "enterprises": len(enterprises),
         "facilities": len(facilities),
+        "sources": len(sources),
+        "obligations": _obligation_counts(facilities),
         "settings_changed": sorted(settings_changed),
         "users": users,
     }
+
+
+def _obligation_counts(facilities: list[Facility]) -> dict[str, Any]:
+    """How many facilities owe what under the regime in force today, by kind and status."""
+    regime = regime_in_force(today())
+    counts = {kind: Counter() for kind in ("wastewater", "emission")}
+    for facility in facilities:
+        for obligation in facility.obligations:
+            if obligation.regime == regime:
+                counts[obligation.kind][obligation.status] += 1
+    return {"regime": regime, **{kind: dict(found) for kind, found in counts.items()}}
 
 
 def _create_enterprises() -> dict[str, Enterprise]:
@@ -91,21 +113,40 @@ def _create_facilities(enterprises: dict[str, Enterprise]) -> list[Facility]:
     created: list[Facility] = []
     for row in facility_rows():
         values = {k: v for k, v in row.items() if k != "enterprise"}
+        values.update(rule_values(row))
         facility = Facility(enterprise_id=enterprises[row["enterprise"]].id, **values)
         db.session.add(facility)
         created.append(facility)
     db.session.flush()
     for facility in created:
-        record(
-            "demo.created",
-            facility,
-            changes={
-                "enterprise_id": [None, facility.enterprise_id],
-                "commune": [None, facility.commune],
-                "industry_type": [None, facility.industry_type],
-            },
-            reason=province.DEMO_REASON,
-        )
+        changes = {
+            "enterprise_id": [None, facility.enterprise_id],
+            "commune": [None, facility.commune],
+            "industry_type": [None, facility.industry_type],
+        }
+        for key in RULE_ATTRIBUTES:
+            value = getattr(facility, key)
+            if key not in changes and value not in (None, False, [], 0):
+                changes[key] = [None, value]
+        record("demo.created", facility, changes=changes, reason=province.DEMO_REASON)
+    return created
+
+
+def _create_sources(facilities: list[Facility]) -> list[EmissionSource]:
+    by_code = {facility.code: facility for facility in facilities}
+    created: list[EmissionSource] = []
+    for row in source_rows():
+        values = {k: v for k, v in row.items() if k != "facility_code"}
+        source = EmissionSource(facility=by_code[row["facility_code"]], **values)
+        db.session.add(source)
+        created.append(source)
+    db.session.flush()
+    for source in created:
+        changes = {"facility_id": [None, source.facility_id], "source_kind": [None, source.source_kind]}
+        for key in ("fuel", "capacity", "capacity_unit", "flow_m3_h"):
+            if getattr(source, key) is not None:
+                changes[key] = [None, getattr(source, key)]
+        record("demo.created", source, changes=changes, reason=province.DEMO_REASON)
     return created
 
 

@@ -25,17 +25,19 @@ class Executor:
     def __init__(self, app: Flask):
         self.app = app
         self.queue: queue.Queue[int] = queue.Queue()
+        self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._loop, name="quantrac-jobs", daemon=True)
 
     def _loop(self) -> None:
         from app.jobs.runner import run_job
 
         poll = float(self.app.config["JOBS_POLL_SECONDS"])
-        while True:
+        while not self.stopping.is_set():
             try:
                 run_id = self.queue.get(timeout=poll)
             except queue.Empty:
-                self._tick()
+                if not self.stopping.is_set():
+                    self._tick()
                 continue
             with self.app.app_context():
                 try:
@@ -74,3 +76,12 @@ def submit(app: Flask, run_ids: list[int]) -> bool:
     for run_id in run_ids:
         executor.queue.put(run_id)
     return True
+
+
+def stop(app: Flask, timeout: float = 10.0) -> None:
+    """Stop this app's executor after the run in hand (tests, shutdown)."""
+    with _lock:
+        executor = _executors.pop(id(app), None)
+    if executor is not None:
+        executor.stopping.set()
+        executor.thread.join(timeout)

@@ -19,6 +19,7 @@ LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 JOB_MODULES = (
     "app.jobs.jobs",
     "app.auth.jobs",
+    "app.compliance.jobs",
 )
 
 
@@ -43,6 +44,8 @@ class Periodic:
 PERIODIC: tuple[Periodic, ...] = (
     Periodic("auth.purge_login_attempts", at=time(3, 0)),
     Periodic("jobs.purge_finished_runs", at=time(3, 30)),
+    # Deadlines pass and regimes change with the date: obligations are re-stored nightly.
+    Periodic("compliance.reevaluate_all", at=time(0, 30)),
 )
 
 

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 @dataclass(frozen=True)
 class Setting:
-    """One setting: ``kind`` is text, int, float (fraction) or percent."""
+    """One setting: ``kind`` is text, time (hh:mm), int, float or percent (stored as a fraction)."""
 
     key: str
     group: str
@@ -136,7 +136,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "threshold.daily_sweep_time",
         "thresholds",
-        "text",
+        "time",
         "01:00",
         _l("Daily compliance sweep (local time, hh:mm)"),
     ),
@@ -148,6 +148,17 @@ BY_KEY = {s.key: s for s in SETTINGS}
 def parse(setting: Setting, raw: str) -> Any:
     """The typed value of a submitted text; raises ValueError with a reason."""
     text = (raw or "").strip()
+    if setting.kind == "time":
+        hours, _, minutes = text.partition(":")
+        if not (
+            hours.isdigit()
+            and minutes.isdigit()
+            and int(hours) < 24
+            and int(minutes) < 60
+            and len(minutes) == 2
+        ):
+            raise ValueError("time")
+        return f"{int(hours):02d}:{minutes}"
     if setting.kind == "text":
         if setting.key.startswith("register.") and "{n}" not in text:
             raise ValueError("{n}")

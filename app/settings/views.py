@@ -13,6 +13,7 @@ ERRORS = {
     "{n}": lambda: _("The number pattern must contain {n} where the number goes."),
     "minimum": lambda: _("The value is below the allowed minimum."),
     "maximum": lambda: _("The value is above the allowed maximum."),
+    "time": lambda: _("Write the time as hh:mm, e.g. 01:00."),
 }
 
 

@@ -41,8 +41,12 @@ def source_messages() -> dict[tuple[str | None, str], str]:
     with (ROOT / "babel.cfg").open(encoding="utf-8") as config:
         method_map, options_map = parse_mapping_cfg(config)
     found: dict[tuple[str | None, str], str] = {}
+    def directory_filter(path: str) -> bool:
+        name = Path(path).name
+        return not (name.startswith(".") or name == "__pycache__")
+
     for filename, lineno, message, _comments, context in extract_from_dir(
-        ROOT, method_map, options_map, keywords=KEYWORDS
+        ROOT, method_map, options_map, keywords=KEYWORDS, directory_filter=directory_filter
     ):
         msgid = message[0] if isinstance(message, tuple) else message
         if msgid:

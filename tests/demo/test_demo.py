@@ -108,6 +108,7 @@ def test_every_demo_write_is_audited():
     assert Counter(e.object_type for e in events) == {
         "enterprises": summary["enterprises"],
         "facilities": summary["facilities"],
+        "emission_sources": summary["sources"],
     }
     assert {e.reason for e in events} == {province.DEMO_REASON}
     created = db.session.scalar(sa.select(sa.func.count()).where(AuditEvent.action == "user.created"))

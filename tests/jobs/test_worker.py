@@ -164,4 +164,5 @@ def test_in_process_thread_runs_jobs_without_redis(own_database, tmp_path):
             time.sleep(0.1)
         assert status == "finished"
     finally:
+        inprocess.stop(application)
         dispose(application)

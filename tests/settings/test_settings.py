@@ -57,3 +57,16 @@ def test_agency_block():
     agency = services.agency()
     assert agency["superior_body"] == "UBND THÀNH PHỐ CẦN THƠ"
     assert agency["signatory_authority"] == "KT. GIÁM ĐỐC"
+
+
+def test_time_settings_are_checked():
+    from app.settings.registry import BY_KEY, parse
+
+    setting = BY_KEY["threshold.daily_sweep_time"]
+    assert parse(setting, "1:30") == "01:30"
+    for bad in ("25:00", "01:5", "noon", ""):
+        try:
+            parse(setting, bad)
+        except ValueError:
+            continue
+        raise AssertionError(bad)

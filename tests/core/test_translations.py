@@ -41,6 +41,7 @@ def source_messages() -> dict[tuple[str | None, str], str]:
     with (ROOT / "babel.cfg").open(encoding="utf-8") as config:
         method_map, options_map = parse_mapping_cfg(config)
     found: dict[tuple[str | None, str], str] = {}
+
     def directory_filter(path: str) -> bool:
         name = Path(path).name
         return not (name.startswith(".") or name == "__pycache__")

@@ -6,9 +6,37 @@ from app.compliance.models import Obligation, RuleVersion
 from app.facilities.models import EmissionSource, Enterprise, Facility
 from app.jobs.models import JobRun
 from app.settings.models import SettingValue
-from app.stations.models import Station
+from app.stations.models import (
+    Declaration,
+    EvidenceFile,
+    ExcuseWindow,
+    Station,
+    StationCertificate,
+    StationStatusChange,
+)
+from app.telemetry.models import (
+    DataFile,
+    DayRollup,
+    LineError,
+    ParameterAlias,
+    Reading,
+    ReadingConflict,
+    SenderAccount,
+)
 
 __all__ = [
+    "DataFile",
+    "DayRollup",
+    "Declaration",
+    "EvidenceFile",
+    "ExcuseWindow",
+    "LineError",
+    "ParameterAlias",
+    "Reading",
+    "ReadingConflict",
+    "SenderAccount",
+    "StationCertificate",
+    "StationStatusChange",
     "AuditEvent",
     "EmissionSource",
     "Enterprise",

@@ -71,6 +71,9 @@ class Facility(db.Model):
     kf: Mapped[Decimal | None] = mapped_column(sa.Numeric(6, 3))
     kp: Mapped[Decimal | None] = mapped_column(sa.Numeric(6, 3))
     kv: Mapped[Decimal | None] = mapped_column(sa.Numeric(6, 3))
+    # For an ``optional`` obligation: the facility's recorded choice, automatic or periodic.
+    wastewater_monitoring_choice: Mapped[str | None] = mapped_column(sa.String(20))
+    emission_monitoring_choice: Mapped[str | None] = mapped_column(sa.String(20))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -82,6 +85,14 @@ class Facility(db.Model):
     __table_args__ = (
         sa.CheckConstraint("wastewater_flow_m3_day >= 0", name="flow_not_negative"),
         sa.CheckConstraint("qcvn_column IS NULL OR qcvn_column IN ('A', 'B')", name="qcvn_column"),
+        sa.CheckConstraint(
+            "wastewater_monitoring_choice IS NULL OR wastewater_monitoring_choice IN ('automatic', 'periodic')",
+            name="wastewater_choice",
+        ),
+        sa.CheckConstraint(
+            "emission_monitoring_choice IS NULL OR emission_monitoring_choice IN ('automatic', 'periodic')",
+            name="emission_choice",
+        ),
         sa.CheckConstraint("NOT exempt_from_connection OR in_industrial_park", name="exempt_needs_park"),
         sa.CheckConstraint(
             "NOT connected_to_central_wwtp OR NOT (exempt_from_connection OR central_wwtp OR central_wwtp_cluster)",

@@ -6,6 +6,7 @@ Boundaries (views, jobs, CLI) call ``commit()`` exactly once; services only
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -56,6 +57,20 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+AFTER_COMMIT_KEY = "quantrac_after_commit"
+
+
+def after_commit(action: Callable[[], Any]) -> None:
+    """Run ``action`` once the current transaction has committed (dropped on rollback).
+
+    For effects outside the database that must follow the commit, never precede
+    it: removing a received file from the inbox once its record is committed.
+    """
+    from app.extensions import db
+
+    db.session.info.setdefault(AFTER_COMMIT_KEY, []).append(action)
+
+
 def commit() -> None:
     """Commit the request's (or job's, or command's) session, then enqueue deferred jobs."""
     from app.extensions import db
@@ -63,19 +78,23 @@ def commit() -> None:
 
     session = db.session
     run_ids = list(session.info.pop(dispatch.PENDING_KEY, []))
+    actions = list(session.info.pop(AFTER_COMMIT_KEY, []))
     try:
         session.commit()
     except Exception:
         session.rollback()
         raise
+    for action in actions:
+        action()
     if run_ids:
         dispatch.enqueue_after_commit(run_ids)
 
 
 def rollback() -> None:
-    """Abandon the session's changes and the jobs it deferred."""
+    """Abandon the session's changes, the jobs it deferred and its after-commit actions."""
     from app.extensions import db
     from app.jobs import dispatch
 
     db.session.info.pop(dispatch.PENDING_KEY, None)
+    db.session.info.pop(AFTER_COMMIT_KEY, None)
     db.session.rollback()

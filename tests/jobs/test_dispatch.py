@@ -106,3 +106,17 @@ def test_jobs_page_shows_progress(client, make_user, login):
     assert "tests.echo" in page and "<progress" in page
     status = client.get(f"/admin/jobs/{run.id}.json").get_json()
     assert status["status"] == "finished" and status["percent"] == 100
+
+
+def test_after_commit_actions_run_only_after_a_commit():
+    from app.db import after_commit
+
+    done = []
+    after_commit(lambda: done.append("rolled back"))
+    rollback()
+    commit()
+    assert done == []
+    after_commit(lambda: done.append("committed"))
+    assert done == []
+    commit()
+    assert done == ["committed"]

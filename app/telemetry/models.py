@@ -171,3 +171,24 @@ class SenderAccount(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None]
     details: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+
+
+class FacilityLimit(db.Model):
+    """A discharge limit written in a facility's environmental permit; it overrides QCVN."""
+
+    __tablename__ = "facility_limits"
+    __table_args__ = (
+        sa.UniqueConstraint("facility_id", "parameter", name="uq_facility_limits_facility_parameter"),
+        sa.CheckConstraint("low IS NOT NULL OR high IS NOT NULL", name="a_bound"),
+        sa.CheckConstraint("low IS NULL OR high IS NULL OR low < high", name="low_below_high"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    facility_id: Mapped[int] = mapped_column(sa.ForeignKey("facilities.id"))
+    parameter: Mapped[str] = mapped_column(sa.String(20))
+    # The allowed range: ``low`` for pH-like parameters, ``high`` for concentrations.
+    low: Mapped[Decimal | None] = mapped_column(sa.Numeric(18, 6))
+    high: Mapped[Decimal | None] = mapped_column(sa.Numeric(18, 6))
+    # The permit's number and date, as written on it.
+    permit_reference: Mapped[str] = mapped_column(sa.String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

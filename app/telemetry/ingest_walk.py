@@ -1,0 +1,76 @@
+"""Finding the data files of the paths an ingest run is given, in the order the contract fixes.
+
+Files are taken in the order of their absolute path compared as bytes (for UTF-8
+names, the order of code points), each once however often it is reached (named
+twice, or named and also inside a named folder). Only data files count: names
+ending in ``.txt`` (any case) that do not start with ``.``, named or found.
+
+Folders are walked lazily, one directory listing at a time, entries sorted so the
+walk yields full paths in byte order (a folder ``a`` sorts as ``a/``, after
+``a.txt``); several named paths are merged, so memory grows with the largest
+single folder, not with the number of files. Symbolic links to folders found
+inside a walk are not followed (no cycles); named paths are taken as they are.
+"""
+
+from __future__ import annotations
+
+import heapq
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from app.telemetry.parser import is_data_file_name
+
+Entry = tuple[bytes, str]
+
+
+def absolute_key(path: str | os.PathLike[str]) -> bytes:
+    """Return the bytes of a path's absolute form, the key the contract orders files by."""
+    return os.fsencode(os.path.abspath(path))
+
+
+def _walk_folder(folder: bytes) -> Iterator[Entry]:
+    """Yield the data files under a folder as (absolute path bytes, path), in byte order."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = []
+            for entry in listing:
+                try:
+                    is_dir = entry.is_dir(follow_symlinks=False)
+                except OSError:
+                    continue
+                key = entry.name + b"/" if is_dir else entry.name
+                entries.append((key, is_dir, entry.path))
+    except (FileNotFoundError, NotADirectoryError, PermissionError):
+        return
+    entries.sort()
+    for _key, is_dir, path in entries:
+        if is_dir:
+            yield from _walk_folder(path)
+        elif is_data_file_name(os.path.basename(path)) and os.path.isfile(path):
+            yield path, os.fsdecode(path)
+
+
+def _walk(named: str | os.PathLike[str]) -> Iterator[Entry]:
+    key = absolute_key(named)
+    if os.path.isdir(key):
+        yield from _walk_folder(key)
+    elif os.path.isfile(key) and is_data_file_name(os.path.basename(key)):
+        yield key, os.fsdecode(key)
+
+
+def data_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
+    """Yield the data files of files and folders (recursively), once each, in byte order."""
+    previous: bytes | None = None
+    for key, path in heapq.merge(*(_walk(named) for named in paths)):
+        if key == previous:
+            continue
+        previous = key
+        yield Path(path)
+
+
+def is_inside(path: str | os.PathLike[str], folder: str | os.PathLike[str]) -> bool:
+    """Return whether a path lies inside a folder (compared by absolute path)."""
+    child = absolute_key(path)
+    parent = absolute_key(folder).rstrip(b"/") + b"/"
+    return child.startswith(parent)

@@ -92,7 +92,18 @@ def _configure_engine(engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        # SQLite has one writer: a transaction that read before another one committed
+        # cannot write any more ("database is locked" at once, whatever the timeout).
+        # Anything that may write takes the write lock when it begins and waits its
+        # turn; page views (GET) read without it.
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _may_write() else "BEGIN")
+
+
+def _may_write() -> bool:
+    """False only inside a GET or HEAD request, which do not write."""
+    from flask import has_request_context, request
+
+    return not (has_request_context() and request.method in ("GET", "HEAD"))
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -113,12 +124,31 @@ def _register_blueprints(app: Flask) -> None:
     from app.home import views as _home_views  # noqa: F401
     from app.jobs import bp as jobs_bp
     from app.jobs import views as _job_views  # noqa: F401
+    from app.portal import bp as portal_bp
+    from app.portal import views as _portal_views  # noqa: F401
     from app.settings import bp as settings_bp
     from app.settings import views as _settings_views  # noqa: F401
+    from app.stations import bp as stations_bp
+    from app.stations import views as _station_views  # noqa: F401
+    from app.verification import bp as verification_bp
+    from app.verification import views as _verification_views  # noqa: F401
 
     for blueprint in (home_bp, auth_bp, users_bp, facilities_bp, audit_bp, jobs_bp, settings_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(compliance_bp)
+    from app.telemetry import accounts_views, http_views
+
+    app.register_blueprint(http_views.bp)
+    app.register_blueprint(accounts_views.bp)
+    app.register_blueprint(stations_bp)
+    app.register_blueprint(portal_bp)
+    app.register_blueprint(verification_bp)
+    from app.telemetry import limit_views, overview_views, station_views  # noqa: F401  (overview: telemetry bp)
+    from app.telemetry import views as telemetry_views
+
+    app.register_blueprint(station_views.bp)
+    app.register_blueprint(limit_views.bp)
+    app.register_blueprint(telemetry_views.bp)
 
 
 def _register_cli(app: Flask) -> None:
@@ -127,6 +157,10 @@ def _register_cli(app: Flask) -> None:
     from app.demo.cli import demo_command
     from app.facilities.cli import facilities_cli
     from app.jobs.cli import jobs_cli, worker_command
+    from app.stations import status_cli as _status_cli  # noqa: F401  (adds ``flask stations status``)
+    from app.stations.cli import stations_cli
+    from app.telemetry import receipt_cli as _receipt_cli  # noqa: F401  (adds ftp-server, scan-inbox ...)
+    from app.telemetry.cli import telemetry_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(compliance_cli)
@@ -134,6 +168,8 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(worker_command)
     app.cli.add_command(demo_command)
     app.cli.add_command(facilities_cli)
+    app.cli.add_command(telemetry_cli)
+    app.cli.add_command(stations_cli)
 
 
 def _register_hooks(app: Flask) -> None:

@@ -71,6 +71,11 @@ class Defaults:
     PUBLIC_BASE_URL: str | None = None
     PAGE_SIZE = 50
 
+    # Data receipt: the receivers' inbox (None: <instance>/inbox), and the Ministry's FTP
+    # password when it should not be stored as a setting (it then overrides the setting).
+    TELEMETRY_INBOX: str | None = None
+    TELEMETRY_FORWARD_PASSWORD: str | None = None
+
 
 class Production:
     """What production turns on whatever else is configured."""
@@ -99,6 +104,8 @@ ENVIRONMENT: dict[str, tuple[str, Any]] = {
     "MAIL_PASSWORD": ("MAIL_PASSWORD", str),
     "MAIL_DEFAULT_SENDER": ("MAIL_DEFAULT_SENDER", str),
     "PUBLIC_BASE_URL": ("PUBLIC_BASE_URL", str),
+    "TELEMETRY_INBOX": ("TELEMETRY_INBOX", str),
+    "TELEMETRY_FORWARD_PASSWORD": ("TELEMETRY_FORWARD_PASSWORD", str),
 }
 
 

@@ -109,7 +109,8 @@ def line_chart(
     ticks = 6
     for i in range(ticks + 1):
         moment = start + (end - start) * i / ticks
-        body.append(_text(x_of(moment), height - 10, moment.strftime("%d/%m %H:%M"), "middle", 10, MUTED))
+        anchor = "start" if i == 0 else "end" if i == ticks else "middle"
+        body.append(_text(x_of(moment), height - 10, moment.strftime("%d/%m %H:%M"), anchor, 10, MUTED))
     if limit is not None:
         y = y_of(limit)
         body.append(

@@ -3,7 +3,8 @@
 It runs the migrations first, so a fresh machine needs no other step.
 ``--reset`` WIPES THE WHOLE DATABASE (every table, the audit trail included)
 by migrating down to an empty schema and up again, then builds the demo; it is
-refused when ``QUANTRAC_ENV=production``. ``--serve`` then starts the
+refused when ``QUANTRAC_ENV=production``. ``--days`` sets how many days of
+readings the connected stations get (30 by default). ``--serve`` then starts the
 development server; on the embedded default the jobs run in a background
 thread the app starts itself.
 """
@@ -22,8 +23,10 @@ from app.audit.actor import cli_actor
 from app.auth.roles import ROLE_LABELS
 from app.db import commit, rollback
 from app.demo import province, services
+from app.demo.telemetry import DEMO_DAYS
 from app.errors import DomainError
 from app.extensions import db, migrate
+from app.formatting import format_number
 
 
 def _fail(message: str) -> None:
@@ -44,6 +47,31 @@ def _migrate(reset: bool) -> None:
     db.session.remove()
 
 
+STATUS_NAMES = {
+    "receiving": "đang nhận dữ liệu / receiving",
+    "lost": "mất kết nối / lost",
+    "awaiting_data": "chờ dữ liệu / awaiting data",
+    "installed": "đã lắp đặt, chưa kết nối / installed",
+    "not_installed": "chưa lắp đặt / not installed",
+    "suspended": "tạm dừng / suspended",
+    "not_required": "không bắt buộc / not required",
+}
+
+
+def _print_data(summary: dict[str, Any]) -> None:
+    """The stations per connection status, the readings and the files through the receiver."""
+    counts = summary["stations"]
+    shown = ", ".join(f"{counts[key]} {name}" for key, name in STATUS_NAMES.items() if counts.get(key))
+    click.echo(f"  {sum(counts.values())} trạm quan trắc / stations: {shown}")
+    files = summary["files"]
+    click.echo(
+        f"  {format_number(summary['readings'])} số liệu / readings ({summary['days']} ngày / days); "
+        f"{files['files']} tệp qua bộ nhận / files through the receiver: "
+        f"{files['accepted']} nhận / accepted, {files['accepted_with_errors']} có dòng lỗi / with line errors, "
+        f"{files['quarantined']} cách ly / quarantined, {files['conflicts']} xung đột / conflicts"
+    )
+
+
 def _print_summary(summary: dict[str, Any], seconds: float) -> None:
     click.echo(
         f"Đã dựng tỉnh demo {summary['province']} trong {seconds:.1f} giây / demo province built in {seconds:.1f} s:"
@@ -61,6 +89,7 @@ def _print_summary(summary: dict[str, Any], seconds: float) -> None:
             f"{counts.get('required', 0)} bắt buộc / required, {counts.get('optional', 0)} tùy chọn / optional, "
             f"{counts.get('not_required', 0)} không bắt buộc / not required"
         )
+    _print_data(summary)
     click.echo("")
     click.echo("Tài khoản demo / Demo accounts:")
     rows = [("E-mail", "Mật khẩu / Password", "Vai trò / Role", "Họ tên / Name")]
@@ -78,11 +107,18 @@ def _print_summary(summary: dict[str, Any], seconds: float) -> None:
 
 @click.command("demo")
 @click.option("--reset", is_flag=True, help="Wipe the WHOLE database (all tables) and rebuild the demo.")
+@click.option(
+    "--days",
+    default=DEMO_DAYS,
+    show_default=True,
+    type=click.IntRange(1, 90),
+    help="Days of readings of the connected stations, today included.",
+)
 @click.option("--serve", is_flag=True, help="Then start the development server.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to serve on.")
-def demo_command(reset: bool, serve: bool, host: str, port: int) -> None:
-    """Build the demo province: migrations, settings, ~65 facilities with their obligations, one user per role."""
+def demo_command(reset: bool, days: int, serve: bool, host: str, port: int) -> None:
+    """Build the demo province: facilities, obligations, users, stations, their data and received files."""
     started = time.monotonic()
     production = current_app.config.get("QUANTRAC_ENV") == "production"
     if reset and production:
@@ -101,7 +137,7 @@ def demo_command(reset: bool, serve: bool, host: str, port: int) -> None:
         return
     with cli_actor():
         try:
-            summary = services.build_demo(reset=reset)
+            summary = services.build_demo(reset=reset, days=days)
         except DomainError as exc:
             _fail(exc.message)
         commit()

@@ -1,10 +1,13 @@
-"""Building the demo province: settings, enterprises, facilities and one user per role.
+"""Building the demo province: settings, enterprises, facilities, users, stations and their data.
 
 The service adds rows, flushes and audits; the caller commits. It never
 deletes: a reset is done by the command, which rebuilds the whole schema
 (the audit trail is append-only, and its rows point at users). Facilities get
 the attributes and emission sources the rules read (province_rules.py), and
 their obligations are stored at once, so lists show statuses from the start.
+Then come the stations (stations.py), the portal's items, ``days`` days of
+readings written straight into the tables (readings.py), a handful of real
+files through the receiver (files.py), and the stations' status timelines.
 """
 
 from __future__ import annotations
@@ -21,14 +24,17 @@ from app.compliance.services import reevaluate_facilities, regime_in_force, toda
 from app.demo import province
 from app.demo.province_facilities import enterprise_rows, facility_rows
 from app.demo.province_rules import rule_values, source_rows
+from app.demo.province_stations import STATION_BY_CODE
+from app.demo.telemetry import DEMO_DAYS, build_telemetry
 from app.errors import DomainError
 from app.extensions import db
 from app.facilities.models import RULE_ATTRIBUTES, EmissionSource, Enterprise, Facility
 from app.settings.services import update
+from app.stations.models import Station
 
 
 def existing_demo_rows() -> list[str]:
-    """What of the demo is already in the database: e-mails, tax codes, facility and source codes."""
+    """What of the demo is already in the database: e-mails, tax codes, facility, source and station codes."""
     emails = [u.email for u in province.USERS]
     taxes = [e["tax_code"] for e in enterprise_rows()]
     codes = [f["code"] for f in facility_rows()]
@@ -38,6 +44,7 @@ def existing_demo_rows() -> list[str]:
     found += db.session.scalars(sa.select(Enterprise.tax_code).where(Enterprise.tax_code.in_(taxes)))
     found += db.session.scalars(sa.select(Facility.code).where(Facility.code.in_(codes)))
     found += db.session.scalars(sa.select(EmissionSource.code).where(EmissionSource.code.in_(sources)))
+    found += db.session.scalars(sa.select(Station.code).where(Station.code.in_(STATION_BY_CODE)))
     return found
 
 
@@ -46,11 +53,12 @@ def has_users() -> bool:
     return db.session.scalar(sa.select(sa.func.count(User.id))) > 0
 
 
-def build_demo(reset: bool) -> dict[str, Any]:
+def build_demo(reset: bool, days: int = DEMO_DAYS) -> dict[str, Any]:
     """Create the demo province and return a summary (counts, users with their passwords).
 
     ``reset`` tells that the caller has just emptied the database; either way
-    the demo is refused when any of its rows already exists.
+    the demo is refused when any of its rows already exists. ``days`` is how many
+    local days of readings the connected stations have (today included).
     """
     found = existing_demo_rows()
     if found:
@@ -68,6 +76,7 @@ def build_demo(reset: bool) -> dict[str, Any]:
     sources = _create_sources(facilities)
     reevaluate_facilities(facilities)
     users = _create_users(enterprises, facilities)
+    telemetry = build_telemetry(facilities, days)
     return {
         "province": province.AGENCY["agency.province"],
         "communes": len({f.commune for f in facilities}),
@@ -78,6 +87,7 @@ def build_demo(reset: bool) -> dict[str, Any]:
         "obligations": _obligation_counts(facilities),
         "settings_changed": sorted(settings_changed),
         "users": users,
+        **telemetry,
     }
 
 

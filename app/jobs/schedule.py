@@ -20,6 +20,9 @@ JOB_MODULES = (
     "app.jobs.jobs",
     "app.auth.jobs",
     "app.compliance.jobs",
+    "app.telemetry.receipt_jobs",
+    "app.telemetry.jobs",
+    "app.stations.jobs",
 )
 
 
@@ -46,6 +49,13 @@ PERIODIC: tuple[Periodic, ...] = (
     Periodic("jobs.purge_finished_runs", at=time(3, 30)),
     # Deadlines pass and regimes change with the date: obligations are re-stored nightly.
     Periodic("compliance.reevaluate_all", at=time(0, 30)),
+    # Data receipt: the inbox scan (receipt.scan_interval_seconds documents 60 s) and the relay.
+    Periodic("telemetry.scan_inbox", every=timedelta(seconds=60)),
+    Periodic("telemetry.forward_pending", every=timedelta(seconds=60)),
+    # Monthly partitions of the readings, created ahead (current month and the next two).
+    Periodic("telemetry.create_partitions", at=time(2, 0)),
+    # Each station's derived connection status: a timeline step whenever it changes.
+    Periodic("stations.refresh_statuses", every=timedelta(minutes=1)),
 )
 
 

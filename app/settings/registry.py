@@ -14,7 +14,10 @@ from flask_babel import lazy_gettext as _l
 
 @dataclass(frozen=True)
 class Setting:
-    """One setting: ``kind`` is text, time (hh:mm), int, float or percent (stored as a fraction)."""
+    """One setting: ``kind`` is text, secret, time (hh:mm), int, float or percent (stored as a fraction).
+
+    A secret is never shown back nor written to the audit trail; left blank, it keeps its value.
+    """
 
     key: str
     group: str
@@ -134,6 +137,38 @@ SETTINGS: tuple[Setting, ...] = (
         maximum=100,
     ),
     Setting(
+        "receipt.forward_enabled",
+        "receipt",
+        "int",
+        0,
+        _l("Forward accepted files to the Ministry (1 = on, 0 = off)"),
+        minimum=0,
+        maximum=1,
+    ),
+    Setting("receipt.forward_host", "receipt", "text", "", _l("Ministry FTP server (host name or address)")),
+    Setting("receipt.forward_port", "receipt", "int", 21, _l("Ministry FTP port"), minimum=1, maximum=65535),
+    Setting("receipt.forward_user", "receipt", "text", "", _l("Ministry FTP user name")),
+    Setting("receipt.forward_password", "receipt", "secret", "", _l("Ministry FTP password")),
+    Setting("receipt.forward_folder", "receipt", "text", "/", _l("Folder on the Ministry FTP server")),
+    Setting(
+        "receipt.forward_passive",
+        "receipt",
+        "int",
+        1,
+        _l("Ministry FTP passive mode (1 = on, 0 = off)"),
+        minimum=0,
+        maximum=1,
+    ),
+    Setting(
+        "receipt.forward_max_attempts",
+        "receipt",
+        "int",
+        16,
+        _l("Forwarding attempts before a file is marked failed"),
+        minimum=1,
+        maximum=100,
+    ),
+    Setting(
         "threshold.daily_sweep_time",
         "thresholds",
         "time",
@@ -159,7 +194,7 @@ def parse(setting: Setting, raw: str) -> Any:
         ):
             raise ValueError("time")
         return f"{int(hours):02d}:{minutes}"
-    if setting.kind == "text":
+    if setting.kind in ("text", "secret"):
         if setting.key.startswith("register.") and "{n}" not in text:
             raise ValueError("{n}")
         return text
@@ -178,7 +213,9 @@ def parse(setting: Setting, raw: str) -> Any:
 
 
 def show(setting: Setting, value: Any) -> str:
-    """The value as the edit form shows it."""
+    """The value as the edit form shows it (never a secret's)."""
+    if setting.kind == "secret":
+        return ""
     if setting.kind == "percent":
         return f"{value * 100:g}".replace(".", ",")
     return str(value)

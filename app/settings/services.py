@@ -40,7 +40,8 @@ def update(values: dict[str, Any], reason: str | None = None) -> dict[str, list[
             raise KeyError(key)
         if current[key] == value:
             continue
-        changes[key] = [current[key], value]
+        secret = BY_KEY[key].kind == "secret"
+        changes[key] = ["***", "***"] if secret else [current[key], value]
         row = db.session.get(SettingValue, key)
         if row is None:
             row = SettingValue(key=key)

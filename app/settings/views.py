@@ -31,7 +31,11 @@ def edit():
         typed = {}
         for setting in SETTINGS:
             raw = request.form.get(setting.key, "")
-            shown[setting.key] = raw
+            if setting.kind == "secret":
+                if not raw:
+                    continue  # blank keeps the stored secret
+            else:
+                shown[setting.key] = raw
             try:
                 typed[setting.key] = parse(setting, raw)
             except ValueError as exc:
@@ -46,5 +50,11 @@ def edit():
             return redirect(url_for("settings.edit"))
         flash(_("Nothing was saved: please correct the fields marked below."), "error")
     return render_template(
-        "settings/edit.html", form=form, groups=GROUPS, settings=SETTINGS, shown=shown, errors=errors
+        "settings/edit.html",
+        form=form,
+        groups=GROUPS,
+        settings=SETTINGS,
+        shown=shown,
+        errors=errors,
+        values_set={s.key: bool(values[s.key]) for s in SETTINGS},
     ), (400 if errors else 200)

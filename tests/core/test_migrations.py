@@ -18,6 +18,7 @@ def test_single_head(app):
         assert len(ScriptDirectory.from_config(config).get_heads()) == 1
 
 
+@pytest.mark.own_database  # alembic opens its own connection: no test transaction may hold the lock
 def test_models_match_the_migrations(app):
     with app.app_context():
         check()  # raises when autogenerate would find a change

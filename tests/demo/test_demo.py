@@ -17,10 +17,18 @@ from app.demo.services import build_demo
 from app.errors import DomainError
 from app.extensions import db
 from app.facilities.models import Enterprise, Facility
+from app.formatting import format_number
 from app.settings.services import agency
+from app.stations.models import Station
+from app.stations.services import statuses_for
+from app.telemetry.models import Reading
+from app.telemetry.status import ConnectionStatus
 from tests.conftest import app_config
 
 # The data, without a database.
+
+# Days of readings: a small demo keeps these tests fast (test_demo_data.py builds a full one).
+DAYS = 2
 
 
 def test_communes_and_parks_are_consistent():
@@ -82,7 +90,7 @@ def test_demo_users_cover_every_role(app):
 
 
 def test_build_demo_creates_the_province():
-    summary = build_demo(reset=False)
+    summary = build_demo(reset=False, days=DAYS)
     facilities = db.session.scalars(sa.select(Facility)).all()
     assert summary["facilities"] == len(facilities) >= 55
     assert len({f.commune for f in facilities}) >= 15
@@ -103,7 +111,7 @@ def test_build_demo_creates_the_province():
 
 
 def test_every_demo_write_is_audited():
-    summary = build_demo(reset=False)
+    summary = build_demo(reset=False, days=DAYS)
     events = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "demo.created")).all()
     assert Counter(e.object_type for e in events) == {
         "enterprises": summary["enterprises"],
@@ -117,16 +125,16 @@ def test_every_demo_write_is_audited():
 
 
 def test_a_second_build_is_refused():
-    build_demo(reset=False)
+    build_demo(reset=False, days=DAYS)
     with pytest.raises(DomainError, match="flask demo --reset"):
-        build_demo(reset=False)
+        build_demo(reset=False, days=DAYS)
     with pytest.raises(DomainError):
-        build_demo(reset=True)
+        build_demo(reset=True, days=DAYS)
 
 
 @pytest.mark.parametrize("email", [u.email for u in province.USERS])
 def test_each_demo_user_logs_in_and_sees_home(app, email):
-    summary = build_demo(reset=False)
+    summary = build_demo(reset=False, days=DAYS)
     password = {u["email"]: u["password"] for u in summary["users"]}[email]
     client = app.test_client()
     response = client.post("/login", data={"email": email, "password": password})
@@ -161,7 +169,7 @@ def _run(application, *args):
 
 @pytest.mark.own_database
 def test_flask_demo_on_a_fresh_database_then_refuse_then_reset(own_app):
-    first = _run(own_app, "--host", "0.0.0.0")
+    first = _run(own_app, "--host", "0.0.0.0", "--days", str(DAYS))
     assert first.exit_code == 0, first.output
     for user in province.USERS:
         assert user.email in first.stdout and user.password in first.stdout
@@ -173,21 +181,28 @@ def test_flask_demo_on_a_fresh_database_then_refuse_then_reset(own_app):
     assert again.exit_code == 1
     assert "flask demo --reset" in again.stderr and len(again.stderr.strip().splitlines()) == 1
 
-    reset = _run(own_app, "--reset")
+    reset = _run(own_app, "--reset", "--days", str(DAYS))
     assert reset.exit_code == 0, reset.output
     with own_app.app_context():
         # The schema was rebuilt: the first run's audit trail is gone, the new one is there.
         assert db.session.scalar(sa.select(sa.func.count(User.id))) == len(province.USERS)
         actions = Counter(db.session.scalars(sa.select(AuditEvent.action)))
         assert actions["user.created"] == len(province.USERS)
+        # The summary gives the stations per status and the readings, as stored.
+        stations = db.session.scalars(sa.select(Station)).all()
+        statuses = Counter(str(state.status) for state in statuses_for(stations).values())
+        readings = db.session.scalar(sa.select(sa.func.count()).select_from(Reading))
         db.session.remove()
+    assert set(statuses) == {str(status) for status in ConnectionStatus}
+    assert f"{len(stations)} trạm quan trắc / stations: {statuses['receiving']} đang nhận" in reset.stdout
+    assert f"{format_number(readings)} số liệu / readings ({DAYS} ngày / days)" in reset.stdout
 
 
 @pytest.mark.own_database
 def test_flask_demo_serve_starts_the_server(own_app, monkeypatch):
     calls = []
     monkeypatch.setattr("app.demo.cli.run_simple", lambda *args, **kwargs: calls.append((args, kwargs)))
-    result = _run(own_app, "--serve", "--port", "5077")
+    result = _run(own_app, "--serve", "--port", "5077", "--days", str(DAYS))
     assert result.exit_code == 0, result.output
     ((args, kwargs),) = calls
     assert args[:2] == ("127.0.0.1", 5077) and args[2] is own_app
@@ -209,8 +224,8 @@ def test_production_refuses_reset_and_mixing_with_real_accounts(own_database, tm
         assert result.exit_code == 1
         assert "production" in result.stderr
         # A fresh production database may become a demo server, but demo accounts never join real ones.
-        assert _run(application).exit_code == 0
-        again = _run(application)
+        assert _run(application, "--days", str(DAYS)).exit_code == 0
+        again = _run(application, "--days", str(DAYS))
         assert again.exit_code == 1 and "production" in again.stderr
     finally:
         with application.app_context():

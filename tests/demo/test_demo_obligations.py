@@ -20,6 +20,9 @@ from app.facilities.models import Facility
 
 # The data, without a database.
 
+# Days of readings: a small demo keeps these tests fast (test_demo_data.py builds a full one).
+DAYS = 2
+
 
 def _plain_facility(row: dict) -> dict:
     values = {**row, **rule_values(row)}
@@ -71,7 +74,7 @@ def test_every_facility_has_plausible_consistent_attributes():
 
 @pytest.fixture
 def demo():
-    summary = build_demo(reset=False)
+    summary = build_demo(reset=False, days=DAYS)
     facilities = {f.code: f for f in db.session.scalars(sa.select(Facility))}
     obligations = db.session.scalars(sa.select(Obligation)).all()
     return summary, facilities, obligations

@@ -70,3 +70,15 @@ def test_time_settings_are_checked():
         except ValueError:
             continue
         raise AssertionError(bad)
+
+
+def test_secrets_are_never_shown_nor_audited(client, make_user, login):
+    login(make_user("admin"))
+    client.post("/admin/settings/", data=form_data(**{"receipt.forward_password": "S3cret-FTP-pass"}))
+    assert services.get("receipt.forward_password") == "S3cret-FTP-pass"
+    page = client.get("/admin/settings/").get_data(as_text=True)
+    assert "S3cret-FTP-pass" not in page
+    event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "settings.changed")).all()[-1]
+    assert event.changes["receipt.forward_password"] == ["***", "***"]
+    client.post("/admin/settings/", data=form_data(**{"receipt.forward_password": ""}))
+    assert services.get("receipt.forward_password") == "S3cret-FTP-pass"  # blank keeps it

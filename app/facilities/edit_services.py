@@ -12,7 +12,7 @@ from app.compliance.parameters import canonical_code
 from app.compliance.services import store_obligations
 from app.errors import DomainError
 from app.extensions import db
-from app.facilities.models import EmissionSource, Enterprise, Facility
+from app.facilities.models import BOOLEAN_ATTRIBUTES, EmissionSource, Enterprise, Facility
 
 FACILITY_FIELDS = (
     "name",
@@ -23,19 +23,7 @@ FACILITY_FIELDS = (
     "industry_type",
     "contact_email",
     "production_capacity_t_year",
-    "pollution_risk_type",
-    "central_wwtp",
-    "central_wwtp_cluster",
-    "in_industrial_park",
-    "exempt_from_connection",
-    "connected_to_central_wwtp",
-    "hazardous_waste_treatment",
-    "solid_waste_treatment_provincial",
-    "imported_scrap",
-    "eia_required",
-    "repeat_wastewater_violator",
-    "ppc_designated",
-    "aquaculture",
+    *BOOLEAN_ATTRIBUTES,
     "wastewater_flow_m3_day",
     "extra_parameters",
     "operation_start_date",

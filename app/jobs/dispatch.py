@@ -22,7 +22,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
-from app.db import utcnow
+from app.db import commit, utcnow
 from app.extensions import db
 from app.jobs.models import JobRun
 
@@ -158,5 +158,5 @@ def enqueue_rq(run_id: int) -> bool:
         .where(JobRun.id == run_id, JobRun.status == "pending")
         .values(status="queued", queued_at=utcnow())
     )
-    db.session.commit()
+    commit()
     return True

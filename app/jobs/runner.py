@@ -17,7 +17,7 @@ from flask import current_app, has_app_context
 from sqlalchemy.orm import Session
 
 from app.audit.actor import acting_as
-from app.db import utcnow
+from app.db import commit, utcnow
 from app.extensions import db
 from app.jobs.dispatch import spec
 from app.jobs.models import JobRun
@@ -81,13 +81,12 @@ def _run(run_id: int) -> str:
     run.attempts += 1
     run.error = None
     name, args = run.name, dict(run.args or {})
-    db.session.commit()
+    commit()
 
     ctx = JobContext(run_id, name)
     try:
         with acting_as(f"job:{name}", run.requested_by_id):
             result = declared.func(ctx, **args)
-        from app.db import commit
 
         commit()
     except Exception as exc:  # the outcome is recorded, the worker goes on
@@ -99,7 +98,7 @@ def _run(run_id: int) -> str:
     run.result = result if isinstance(result, dict) else None
     if run.progress_total:
         run.progress_done = run.progress_total
-    db.session.commit()
+    commit()
     return "finished"
 
 
@@ -114,7 +113,7 @@ def _record_failure(run_id: int, exc: Exception) -> str:
     else:
         run.status = "failed"
         run.finished_at = utcnow()
-    db.session.commit()
+    commit()
     return run.status
 
 

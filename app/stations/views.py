@@ -89,6 +89,12 @@ def stations_missing_flags(facilities: Sequence[Facility]) -> dict[int, bool | N
     return coverage_services.missing_flags(list(facilities))
 
 
+@bp.app_template_global("station_states")
+def station_states(stations: Sequence) -> dict:
+    """For any page listing stations: the derived connection status of each, by station id."""
+    return services.statuses_for(list(stations))
+
+
 @bp.route("/", endpoint="list")
 @any_user
 def list_stations():

@@ -153,3 +153,17 @@ def test_no_public_path_serves_evidence(client, two_enterprises) -> None:
     # Anonymous users are sent to the login page.
     response = client.get(f"/portal/evidence/{two_enterprises['mine']['evidence'].id}")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_portal_home_shows_each_stations_derived_status(
+    client, make_user, login, make_enterprise, make_facility
+):
+    """The enterprise sees the same derived status as the department, per station."""
+    from tests.portal.helpers import make_station
+
+    enterprise = make_enterprise()
+    facility = make_facility(enterprise=enterprise)
+    make_station(facility, code="PORTALST1")
+    login(make_user("enterprise", enterprise=enterprise))
+    page = client.get("/portal/").get_data(as_text=True)
+    assert "PORTALST1" in page and 'data-status="' in page

@@ -106,49 +106,50 @@ def _may_write() -> bool:
     return not (has_request_context() and request.method in ("GET", "HEAD"))
 
 
+# Every blueprint, as (module, attribute), and the modules whose import attaches routes to them.
+BLUEPRINTS = (
+    ("app.home", "bp"),
+    ("app.auth", "bp"),
+    ("app.auth", "users_bp"),
+    ("app.facilities", "bp"),
+    ("app.audit", "bp"),
+    ("app.jobs", "bp"),
+    ("app.settings", "bp"),
+    ("app.compliance", "bp"),
+    ("app.telemetry.http_views", "bp"),
+    ("app.telemetry.accounts_views", "bp"),
+    ("app.stations", "bp"),
+    ("app.portal", "bp"),
+    ("app.verification", "bp"),
+    ("app.telemetry.station_views", "bp"),
+    ("app.telemetry.limit_views", "bp"),
+    ("app.telemetry", "bp"),
+)
+VIEW_MODULES = (
+    "app.home.views",
+    "app.auth.views",
+    "app.auth.users_views",
+    "app.facilities.views",
+    "app.facilities.import_views",
+    "app.audit.views",
+    "app.jobs.views",
+    "app.settings.views",
+    "app.compliance.views",
+    "app.stations.views",
+    "app.portal.views",
+    "app.verification.views",
+    "app.telemetry.views",
+    "app.telemetry.overview_views",
+)
+
+
 def _register_blueprints(app: Flask) -> None:
-    from app.audit import bp as audit_bp
+    import importlib
 
-    # Importing the views attaches their routes to the blueprints.
-    from app.audit import views as _audit_views  # noqa: F401
-    from app.auth import bp as auth_bp
-    from app.auth import users_bp
-    from app.auth import users_views as _users_views  # noqa: F401
-    from app.auth import views as _auth_views  # noqa: F401
-    from app.compliance import bp as compliance_bp
-    from app.compliance import views as _compliance_views  # noqa: F401
-    from app.facilities import bp as facilities_bp
-    from app.facilities import import_views as _facility_import_views  # noqa: F401
-    from app.facilities import views as _facility_views  # noqa: F401
-    from app.home import bp as home_bp
-    from app.home import views as _home_views  # noqa: F401
-    from app.jobs import bp as jobs_bp
-    from app.jobs import views as _job_views  # noqa: F401
-    from app.portal import bp as portal_bp
-    from app.portal import views as _portal_views  # noqa: F401
-    from app.settings import bp as settings_bp
-    from app.settings import views as _settings_views  # noqa: F401
-    from app.stations import bp as stations_bp
-    from app.stations import views as _station_views  # noqa: F401
-    from app.verification import bp as verification_bp
-    from app.verification import views as _verification_views  # noqa: F401
-
-    for blueprint in (home_bp, auth_bp, users_bp, facilities_bp, audit_bp, jobs_bp, settings_bp):
-        app.register_blueprint(blueprint)
-    app.register_blueprint(compliance_bp)
-    from app.telemetry import accounts_views, http_views
-
-    app.register_blueprint(http_views.bp)
-    app.register_blueprint(accounts_views.bp)
-    app.register_blueprint(stations_bp)
-    app.register_blueprint(portal_bp)
-    app.register_blueprint(verification_bp)
-    from app.telemetry import limit_views, overview_views, station_views  # noqa: F401  (overview: telemetry bp)
-    from app.telemetry import views as telemetry_views
-
-    app.register_blueprint(station_views.bp)
-    app.register_blueprint(limit_views.bp)
-    app.register_blueprint(telemetry_views.bp)
+    for name in VIEW_MODULES:
+        importlib.import_module(name)
+    for module, attribute in BLUEPRINTS:
+        app.register_blueprint(getattr(importlib.import_module(module), attribute))
 
 
 def _register_cli(app: Flask) -> None:

@@ -124,6 +124,9 @@ BLUEPRINTS = (
     ("app.telemetry.station_views", "bp"),
     ("app.telemetry.limit_views", "bp"),
     ("app.telemetry", "bp"),
+    ("app.cases", "bp"),
+    ("app.notices", "bp"),
+    ("app.notices", "verify_bp"),
 )
 VIEW_MODULES = (
     "app.home.views",
@@ -140,6 +143,9 @@ VIEW_MODULES = (
     "app.verification.views",
     "app.telemetry.views",
     "app.telemetry.overview_views",
+    "app.cases.views",
+    "app.notices.views",
+    "app.notices.verify_views",
 )
 
 
@@ -154,10 +160,12 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from app.auth.cli import users_cli
+    from app.cases.cli import cases_cli
     from app.compliance.cli import compliance_cli
     from app.demo.cli import demo_command
     from app.facilities.cli import facilities_cli
     from app.jobs.cli import jobs_cli, worker_command
+    from app.notices.cli import notices_cli
     from app.stations import status_cli as _status_cli  # noqa: F401  (adds ``flask stations status``)
     from app.stations.cli import stations_cli
     from app.telemetry import receipt_cli as _receipt_cli  # noqa: F401  (adds ftp-server, scan-inbox ...)
@@ -171,6 +179,8 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(facilities_cli)
     app.cli.add_command(telemetry_cli)
     app.cli.add_command(stations_cli)
+    app.cli.add_command(cases_cli)
+    app.cli.add_command(notices_cli)
 
 
 def _register_hooks(app: Flask) -> None:

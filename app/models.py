@@ -2,9 +2,19 @@
 
 from app.audit.models import AuditEvent
 from app.auth.models import LoginAttempt, User
+from app.cases.models import Case, CaseEvent, LadderStep
 from app.compliance.models import Obligation, RuleVersion
 from app.facilities.models import EmissionSource, Enterprise, Facility
 from app.jobs.models import JobRun
+from app.notices.models import (
+    DeliveryLogEntry,
+    Notice,
+    NoticeAnswer,
+    NoticeDelivery,
+    NoticeReceipt,
+    RegisterCounter,
+    Reminder,
+)
 from app.settings.models import SettingValue
 from app.stations.models import (
     Declaration,
@@ -25,6 +35,16 @@ from app.telemetry.models import (
 )
 
 __all__ = [
+    "Case",
+    "CaseEvent",
+    "DeliveryLogEntry",
+    "LadderStep",
+    "Notice",
+    "NoticeAnswer",
+    "NoticeDelivery",
+    "NoticeReceipt",
+    "RegisterCounter",
+    "Reminder",
     "DataFile",
     "DayRollup",
     "Declaration",

@@ -23,6 +23,9 @@ JOB_MODULES = (
     "app.telemetry.receipt_jobs",
     "app.telemetry.jobs",
     "app.stations.jobs",
+    "app.cases.jobs",
+    "app.notices.jobs",
+    "app.notices.delivery_jobs",
 )
 
 

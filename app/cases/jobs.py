@@ -1,0 +1,1 @@
+"""Jobs of the cases domain: the daily compliance sweep."""

@@ -1,0 +1,1 @@
+"""Jobs of notice delivery: e-mails with retries, the reminders sweep."""

@@ -1,0 +1,1 @@
+"""Jobs of the notices domain: rendering on issue, bulk issue."""

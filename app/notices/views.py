@@ -1,0 +1,3 @@
+"""Notice pages: list, draft editing, submission, approval, issue, PDF download."""
+
+from app.notices import bp  # noqa: F401

@@ -59,6 +59,9 @@ PERIODIC: tuple[Periodic, ...] = (
     Periodic("telemetry.create_partitions", at=time(2, 0)),
     # Each station's derived connection status: a timeline step whenever it changes.
     Periodic("stations.refresh_statuses", every=timedelta(minutes=1)),
+    # The daily compliance sweep: checked every 5 minutes against the setting's local time,
+    # started once a day (cases.sweep@<date>).
+    Periodic("cases.daily_sweep", every=timedelta(minutes=5)),
 )
 
 

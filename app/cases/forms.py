@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.cases.models import LADDER_DOCUMENT_TYPES
@@ -41,7 +42,9 @@ def _days_field(label) -> IntegerField:
 class LadderStepForm(FlaskForm):
     """A new version of a ladder step: type, name, wording templates, days; with the reason."""
 
-    document_type = SelectField(_l("Document type"), choices=[(t, t) for t in LADDER_DOCUMENT_TYPES])
+    document_type = SelectField(
+        _l("Document type"), choices=lambda: [SelectChoice(t, t) for t in LADDER_DOCUMENT_TYPES]
+    )
     name = StringField(_l("Name"), validators=[DataRequired(_l("A name is required.")), Length(max=200)])
     summary_template = TextAreaField(_l("Summary (V/v ...)"), validators=[DataRequired(), Length(max=2000)])
     body_template = TextAreaField(_l("Body"), validators=[DataRequired(), Length(max=10000)])

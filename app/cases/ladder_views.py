@@ -28,7 +28,7 @@ def ladder():
     """The current ladder steps, each with its earlier versions."""
     steps = current_steps()
     return render_template(
-        "cases/ladder.html", steps=steps, versions={s.position: history(s.position)[1:] for s in steps}
+        "cases/ladder.html", steps=steps, versions={s.position: history(s.position) for s in steps}
     )
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from wtforms.fields.choices import SelectChoice
 
 from app.auth.access import allow
 from app.auth.roles import ADMIN, INSPECTOR, STAFF
@@ -74,7 +75,9 @@ def _case_or_404(case_id: int) -> Case:
 
 def _assign_form(case: Case, formdata: Any = None) -> AssignForm:
     form = AssignForm(formdata=formdata, prefix="assign", data={"inspector_id": case.inspector_id or 0})
-    form.inspector_id.choices = [(0, _("Nobody"))] + [(u.id, u.display_name) for u in services.inspectors()]
+    form.inspector_id.choices = [SelectChoice(0, _("Nobody"))] + [
+        SelectChoice(u.id, u.display_name) for u in services.inspectors()
+    ]
     return form
 
 

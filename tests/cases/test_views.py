@@ -50,7 +50,7 @@ def test_a_case_page_shows_evidence_history_and_the_draft_link(client, login, ma
     assert case.evidence["table"]["caption"] in page
     assert case.evidence["legal_basis"][0] in page
     assert f'href="/notices/new?case={case.id}&amp;step=1"' in page
-    assert 'action="/cases/%d/close"' % case.id in page
+    assert f'action="/cases/{case.id}/close"' in page
 
 
 def test_a_leader_reads_but_cannot_act(client, login, make_user, case):

@@ -47,8 +47,12 @@ class LadderStepForm(FlaskForm):
     )
     name = StringField(_l("Name"), validators=[DataRequired(_l("A name is required.")), Length(max=200)])
     summary_template = TextAreaField(_l("Summary (V/v ...)"), validators=[DataRequired(), Length(max=2000)])
-    body_template = TextAreaField(_l("Body"), validators=[DataRequired(), Length(max=10000)])
-    request_template = TextAreaField(_l("What is requested"), validators=[Length(max=4000)])
+    body_template = TextAreaField(
+        _l("Body"), validators=[DataRequired(), Length(max=10000)], render_kw={"rows": 12}
+    )
+    request_template = TextAreaField(
+        _l("What is requested"), validators=[Length(max=4000)], render_kw={"rows": 5}
+    )
     answer_days = _days_field(_l("Answer within (days)"))
     wait_days = _days_field(_l("Next step proposed after (days)"))
     reason = TextAreaField(

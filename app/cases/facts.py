@@ -158,7 +158,7 @@ def gather(facilities: Sequence[Facility], as_of: date, moment: datetime) -> lis
     if not ids:
         return []
     month = last_full_month(as_of)
-    month_end = day_start(month[1] + timedelta(days=1))
+    month_start, month_end = day_start(month[0]), day_start(month[1] + timedelta(days=1))
     stored = _obligations(ids, regime_at(moment))
     versions = _cited_versions(list(stored.values()))
     coverages = coverage_by_facility(facilities, moment)
@@ -180,7 +180,14 @@ def gather(facilities: Sequence[Facility], as_of: date, moment: datetime) -> lis
     for facility in facilities:
         own = by_facility.get(facility.id, [])
         installed = {s.code for s in own if _is_installed(s)}
-        sending = any(s.data_expected_from and s.data_expected_from < month_end for s in own)
+        # No reading measured in the month (the last one is older): no exceedance hour to count.
+        sending = any(
+            s.data_expected_from
+            and s.data_expected_from < month_end
+            and s.last_reading_at is not None
+            and s.last_reading_at >= month_start
+            for s in own
+        )
         found.append(
             sweep.FacilityFacts(
                 facility_id=facility.id,

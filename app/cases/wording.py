@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from app.formatting import format_date, format_datetime, format_number
+from app.formatting import format_date, format_datetime, format_number, local
 
 KIND_NAMES = {"wastewater": "nước thải", "emission": "khí thải"}
 SUBJECTS = {
@@ -103,7 +103,7 @@ def _not_connected(rows: list) -> dict[str, Any]:
 
 
 def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
+    return local(moment).isoformat() if moment else None
 
 
 def _lost_connection(rows: list, hours: int = 24) -> dict[str, Any]:

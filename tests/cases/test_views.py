@@ -130,3 +130,19 @@ def test_only_an_administrator_edits_a_step_and_it_becomes_a_new_version(client,
     page = client.get("/cases/ladder/").get_data(as_text=True)
     assert "Quyết định của Giám đốc Sở" in page
     assert client.get("/cases/ladder/9/edit").status_code == 404
+
+
+def test_the_case_page_lists_its_notices_and_the_list_their_effectiveness(client, login, make_user, case):
+    from datetime import date
+
+    from app.notices.models import NoticeAnswer
+    from tests.cases.test_services import close_event, issue
+
+    notice = issue(case, 1, date(2026, 1, 5), answer_due_on=date(2026, 1, 20))
+    db.session.add(NoticeAnswer(notice_id=notice.id, text="Đang lắp đặt."))
+    close_event(case, date(2026, 1, 10))
+    login(make_user("inspector"))
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert notice.number_text in page and "20/01/2026" in page
+    listing = client.get("/cases/?status=all").get_data(as_text=True)
+    assert "100,0% (1/1)" in listing

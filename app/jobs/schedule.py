@@ -59,6 +59,9 @@ PERIODIC: tuple[Periodic, ...] = (
     Periodic("telemetry.create_partitions", at=time(2, 0)),
     # Each station's derived connection status: a timeline step whenever it changes.
     Periodic("stations.refresh_statuses", every=timedelta(minutes=1)),
+    # Notices' e-mails: retries and anything a lost job left; reminders whose day has come.
+    Periodic("notices.deliver_due", every=timedelta(minutes=1)),
+    Periodic("notices.send_reminders", every=timedelta(minutes=5)),
 )
 
 

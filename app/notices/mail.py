@@ -82,7 +82,8 @@ class SendResult:
 def is_address(text: str) -> bool:
     """A plain e-mail address that can go into a header and an SMTP command."""
     text = (text or "").strip()
-    if not text or len(text) > 254 or any(c.isspace() or c in '<>,;"' for c in text):
+    # ASCII only: an internationalised address would need SMTPUTF8, which is not asked for.
+    if not text or len(text) > 254 or not text.isascii() or any(c.isspace() or c in '<>,;"' for c in text):
         return False
     local, at, domain = text.rpartition("@")
     return bool(at and local and "." in domain.strip(".") and "@" not in local)

@@ -80,15 +80,14 @@ def recipients(reminder: Reminder) -> list[str]:
     if reminder.kind == "answer_due":
         return [a for a in enterprise_addresses(reminder.notice.facility) if mail.is_address(a)]
     inspector = reminder.case.inspector if reminder.case is not None else None
-    if inspector is not None and inspector.is_active_account:
+    if inspector is not None and inspector.is_active_account and mail.is_address(inspector.email):
         return [inspector.email]
-    return list(
-        db.session.scalars(
-            sa.select(User.email)
-            .where(User.role == INSPECTOR, User.is_active_account.is_(True))
-            .order_by(User.id)
-        )
+    everyone = db.session.scalars(
+        sa.select(User.email)
+        .where(User.role == INSPECTOR, User.is_active_account.is_(True))
+        .order_by(User.id)
     )
+    return [address for address in everyone if mail.is_address(address)]
 
 
 def cancel_reason(reminder: Reminder) -> str | None:

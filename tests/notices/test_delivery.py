@@ -261,6 +261,7 @@ def test_a_failed_delivery_can_be_sent_again(app, facility):
         ("a b@c.vn", False),
         ("a@b.vn\nBcc: x@y.vn", False),
         ("<a@b.vn>", False),
+        ("nguyễn@mekong.vn", False),
         ("", False),
     ],
 )

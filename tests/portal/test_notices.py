@@ -169,7 +169,9 @@ def test_a_refused_answer_keeps_nothing_and_says_why_in_vietnamese(client, login
     )
     assert too_large.status_code == 400 and "1 MB" in too_large.get_data(as_text=True)
     empty = client.post(f"/portal/notices/{letter.id}/answers", data={"text": "  "})
-    assert empty.status_code == 400
+    assert empty.status_code == 400 and "Hãy nhập nội dung trả lời." in empty.get_data(as_text=True)
+    long = client.post(f"/portal/notices/{letter.id}/answers", data={"text": "x" * 20001})
+    assert long.status_code == 400 and "dài quá 20000 ký tự" in long.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(NoticeAnswer.id))) == 0
     assert db.session.scalar(sa.select(sa.func.count(EvidenceFile.id))) == 0
 

@@ -140,12 +140,14 @@ VIEW_MODULES = (
     "app.compliance.views",
     "app.stations.views",
     "app.portal.views",
+    "app.portal.notices_views",
     "app.verification.views",
     "app.telemetry.views",
     "app.telemetry.overview_views",
     "app.cases.views",
     "app.notices.views",
     "app.notices.verify_views",
+    "app.notices.delivery_views",
 )
 
 

@@ -62,6 +62,9 @@ PERIODIC: tuple[Periodic, ...] = (
     # The daily compliance sweep: checked every 5 minutes against the setting's local time,
     # started once a day (cases.sweep@<date>).
     Periodic("cases.daily_sweep", every=timedelta(minutes=5)),
+    # Notices' e-mails: retries and anything a lost job left; reminders whose day has come.
+    Periodic("notices.deliver_due", every=timedelta(minutes=1)),
+    Periodic("notices.send_reminders", every=timedelta(minutes=5)),
 )
 
 

@@ -34,6 +34,7 @@ GROUPS = {
     "registers": _l("Document registers"),
     "thresholds": _l("Thresholds"),
     "receipt": _l("Data receipt"),
+    "delivery": _l("Notices: delivery and reminders"),
 }
 
 SETTINGS: tuple[Setting, ...] = (
@@ -174,6 +175,24 @@ SETTINGS: tuple[Setting, ...] = (
         "time",
         "01:00",
         _l("Daily compliance sweep (local time, hh:mm)"),
+    ),
+    Setting(
+        "delivery.max_attempts",
+        "delivery",
+        "int",
+        8,
+        _l("Attempts to send a notice's e-mail before it is marked failed"),
+        minimum=1,
+        maximum=50,
+    ),
+    Setting(
+        "reminder.answer_days_before",
+        "delivery",
+        "int",
+        3,
+        _l("Remind the enterprise this many days before its answer is due"),
+        minimum=1,
+        maximum=60,
     ),
 )
 

@@ -44,7 +44,9 @@ def check_session(session: Session, flush_context: Any = None, instances: Any = 
         if isinstance(obj, Notice) and _loaded_status(obj) == "issued":
             changed = changed_columns(obj)
             if changed:
-                raise IssuedNoticeChanged(f"notice {obj.id} is issued; refused changes to {', '.join(changed)}")
+                raise IssuedNoticeChanged(
+                    f"notice {obj.id} is issued; refused changes to {', '.join(changed)}"
+                )
     for obj in session.deleted:
         if isinstance(obj, Notice) and _loaded_status(obj) == "issued":
             raise IssuedNoticeChanged(f"notice {obj.id} is issued; it is never deleted")

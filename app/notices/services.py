@@ -24,7 +24,16 @@ from app.notices import wording
 from app.notices.models import Notice
 from app.settings.services import agency
 
-EDITABLE = ("summary", "addressee", "body", "requests", "copies_to", "signer_name", "signer_title", "signer_authority")
+EDITABLE = (
+    "summary",
+    "addressee",
+    "body",
+    "requests",
+    "copies_to",
+    "signer_name",
+    "signer_title",
+    "signer_authority",
+)
 OPEN_STATUSES = ("draft", "submitted", "approved")
 
 

@@ -72,7 +72,10 @@ def _check_rules(notice: Notice) -> None:
     if pending:
         names = ", ".join(str(rule) for rule in pending)
         raise DomainError(
-            _("This notice rests on rule versions still marked to verify (%(rules)s): it cannot be issued.", rules=names)
+            _(
+                "This notice rests on rule versions still marked to verify (%(rules)s): it cannot be issued.",
+                rules=names,
+            )
         )
 
 
@@ -80,7 +83,9 @@ def issue_notice(notice: Notice, user: Any, site_url: str) -> Notice:
     """Issue an approved notice: number, date, deadline, PDF stored by hash; the case moves up."""
     lock(notice)
     if notice.status != "approved":
-        raise WrongState(_("Only an approved notice can be issued (this one is %(status)s).", status=notice.status))
+        raise WrongState(
+            _("Only an approved notice can be issued (this one is %(status)s).", status=notice.status)
+        )
     _check_rules(notice)
     issued_at = utcnow()
     issued_on = issued_at.astimezone(LOCAL_TZ).date()
@@ -94,7 +99,11 @@ def issue_notice(notice: Notice, user: Any, site_url: str) -> Notice:
     notice.requests = [wording.with_deadline(r, deadline) for r in notice.requests or []]
     notice.body = wording.with_deadline(notice.body, deadline)
     built = document.build_document(
-        notice, agency(), pattern, deadline=deadline, verification_url=document.verification_url(site_url, notice.verify_token)
+        notice,
+        agency(),
+        pattern,
+        deadline=deadline,
+        verification_url=document.verification_url(site_url, notice.verify_token),
     )
     sha256, relative = document.store_pdf(current_app.instance_path, render_pdf(built))
     notice.number_text = register_number(notice.register, number)
@@ -106,7 +115,11 @@ def issue_notice(notice: Notice, user: Any, site_url: str) -> Notice:
     db.session.flush()
     if notice.case_id:
         _advance_case(notice, user)
-    record("notice.issued", notice, changes={"status": ["approved", "issued"], "number": [None, notice.number_text]})
+    record(
+        "notice.issued",
+        notice,
+        changes={"status": ["approved", "issued"], "number": [None, notice.number_text]},
+    )
     # after issue: delivery and reminders are scheduled here
     return notice
 
@@ -154,7 +167,9 @@ def correct_notice(issued: Notice, user: Any) -> Notice:
     if issued.status != "issued":
         raise WrongState(_("Only an issued notice is corrected; edit the draft instead."))
     existing = db.session.scalar(
-        sa.select(Notice).where(Notice.supersedes_id == issued.id, Notice.status.in_(("draft", "submitted", "approved")))
+        sa.select(Notice).where(
+            Notice.supersedes_id == issued.id, Notice.status.in_(("draft", "submitted", "approved"))
+        )
     )
     if existing is not None:
         return existing

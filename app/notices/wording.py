@@ -95,7 +95,9 @@ def template_values(
 def word_step(summary: str, body: str, request: str, values: Mapping[str, Any]) -> Wording:
     """A step's three templates filled with ``values``."""
     requests = [line.strip() for line in fill(request, values).split("\n") if line.strip()]
-    return Wording(summary=" ".join(fill(summary, values).split()), body=fill(body, values).strip(), requests=requests)
+    return Wording(
+        summary=" ".join(fill(summary, values).split()), body=fill(body, values).strip(), requests=requests
+    )
 
 
 def paragraphs(body: str) -> list[str]:

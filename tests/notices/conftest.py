@@ -13,7 +13,10 @@ EVIDENCE = {
     "table": {
         "caption": "Bảng 1. Trạm quan trắc của cơ sở",
         "header": ["Trạm", "Lắp đặt", "Kết nối", "Tỷ lệ dữ liệu"],
-        "rows": [["NT-01 Cửa xả nước thải", "Đã lắp đặt", "Chưa kết nối", "0,0%"], ["NT-02", "Đã lắp đặt", "Chưa kết nối", None]],
+        "rows": [
+            ["NT-01 Cửa xả nước thải", "Đã lắp đặt", "Chưa kết nối", "0,0%"],
+            ["NT-02", "Đã lắp đặt", "Chưa kết nối", None],
+        ],
     },
     "legal_basis": [
         "Khoản 3 Điều 97 Nghị định số 08/2022/NĐ-CP ngày 10 tháng 01 năm 2022 của Chính phủ",

@@ -42,7 +42,10 @@ def test_the_whole_workflow_issues_with_number_pdf_and_case_step(drafted, workfl
     assert notice.status == "issued" and notice.number == 1
     assert notice.number_text == "01/SNNMT-CCBVMT"
     assert notice.answer_due_on == notice.issued_on + __import__("datetime").timedelta(days=15)
-    assert "{deadline}" not in notice.requests[0] and notice.answer_due_on.strftime("%d/%m/%Y") in notice.requests[0]
+    assert (
+        "{deadline}" not in notice.requests[0]
+        and notice.answer_due_on.strftime("%d/%m/%Y") in notice.requests[0]
+    )
     path = os.path.join(app.instance_path, notice.pdf_path)
     assert notice.pdf_path == f"notices/{notice.pdf_sha256[:2]}/{notice.pdf_sha256}.pdf"
     with open(path, "rb") as stream:
@@ -54,7 +57,9 @@ def test_the_whole_workflow_issues_with_number_pdf_and_case_step(drafted, workfl
     assert case.step == 1 and case.step_issued_on == notice.issued_on
     event = db.session.scalar(sa.select(CaseEvent).where(CaseEvent.notice_id == notice.id))
     assert event.kind == "notice_issued"
-    actions = db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.object_type == "notices")).all()
+    actions = db.session.scalars(
+        sa.select(AuditEvent.action).where(AuditEvent.object_type == "notices")
+    ).all()
     assert {"notice.drafted", "notice.submitted", "notice.approved", "notice.issued"} <= set(actions)
 
 

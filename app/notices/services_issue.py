@@ -95,7 +95,7 @@ def issue_notice(notice: Notice, user: Any, site_url: str) -> Notice:
     pattern = all_values()[f"register.{notice.register}"]
     number = numbering.take_number(notice.register, issued_on.year)
     # The values printed on the PDF are set before rendering; flushed together with the hash.
-    notice.number, notice.year, notice.issued_on = number, issued_on, issued_on
+    notice.number, notice.year, notice.issued_on = number, issued_on.year, issued_on
     notice.requests = [wording.with_deadline(r, deadline) for r in notice.requests or []]
     notice.body = wording.with_deadline(notice.body, deadline)
     built = document.build_document(

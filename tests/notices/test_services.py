@@ -39,7 +39,7 @@ def test_drafting_the_same_step_twice_gives_the_open_draft(drafted, inspector):
 def test_the_whole_workflow_issues_with_number_pdf_and_case_step(drafted, workflow, app):
     notice = drafted(1)
     workflow(notice, "issued")
-    assert notice.status == "issued" and notice.number == 1
+    assert notice.status == "issued" and notice.number == 1 and notice.year == notice.issued_on.year
     assert notice.number_text == "01/SNNMT-CCBVMT"
     assert notice.answer_due_on == notice.issued_on + __import__("datetime").timedelta(days=15)
     assert (

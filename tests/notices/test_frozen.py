@@ -77,7 +77,9 @@ def test_the_database_triggers_refuse_too(issued, column):
     value = {"number": "99", "status": "'cancelled'"}.get(column, "'khác'")
     with pytest.raises(DatabaseError):
         with db.session.begin_nested():
-            db.session.execute(sa.text(f"UPDATE notices SET {column} = {value} WHERE id = :id"), {"id": issued.id})
+            db.session.execute(
+                sa.text(f"UPDATE notices SET {column} = {value} WHERE id = :id"), {"id": issued.id}
+            )
     assert db.session.scalar(sa.select(Notice.status).where(Notice.id == issued.id)) == "issued"
 
 

@@ -68,7 +68,9 @@ def _seed(count: int) -> tuple[list[int], int]:
 def test_concurrent_issuers_get_gapless_unique_numbers(postgres_url, own_database, tmp_path):
     from flask_migrate import upgrade
 
-    application = create_app(app_config(own_database, str(tmp_path / "instance"), SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 16}))
+    application = create_app(
+        app_config(own_database, str(tmp_path / "instance"), SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 16})
+    )
     issuers, rolled_back = 12, {2, 5, 9}
     with application.app_context():
         upgrade()
@@ -107,7 +109,9 @@ def test_concurrent_issuers_get_gapless_unique_numbers(postgres_url, own_databas
             sa.select(Notice.number).where(Notice.status == "issued").order_by(Notice.number)
         ).all()
         assert numbers == list(range(1, issuers - len(rolled_back) + 1))
-        assert numbering.last_number("CV", db.session.scalar(sa.select(sa.func.max(Notice.year)))) == len(numbers)
+        assert numbering.last_number("CV", db.session.scalar(sa.select(sa.func.max(Notice.year)))) == len(
+            numbers
+        )
         pending = db.session.scalar(sa.select(sa.func.count()).where(Notice.status == "approved"))
         assert pending == len(rolled_back)
         db.session.remove()

@@ -21,6 +21,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.formatting import LOCAL_TZ
 from app.notices import wording
+from app.notices.labels import STATUS_LABELS
 from app.notices.models import Notice
 from app.settings.services import agency
 
@@ -141,7 +142,9 @@ def lock(notice: Notice) -> Notice:
 def _expect(notice: Notice, *statuses: str) -> None:
     lock(notice)
     if notice.status not in statuses:
-        raise WrongState(_("This notice is %(status)s: the action is not possible.", status=notice.status))
+        raise WrongState(
+            _("This notice is %(status)s: the action is not possible.", status=STATUS_LABELS[notice.status])
+        )
 
 
 def update_draft(notice: Notice, values: dict[str, Any]) -> dict[str, list[Any]]:

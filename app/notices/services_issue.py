@@ -26,6 +26,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.formatting import LOCAL_TZ
 from app.notices import document, numbering, wording
+from app.notices.labels import STATUS_LABELS
 from app.notices.models import Notice
 from app.notices.services import WrongState, lock
 from app.settings.services import agency, all_values, register_number
@@ -84,7 +85,10 @@ def issue_notice(notice: Notice, user: Any, site_url: str) -> Notice:
     lock(notice)
     if notice.status != "approved":
         raise WrongState(
-            _("Only an approved notice can be issued (this one is %(status)s).", status=notice.status)
+            _(
+                "Only an approved notice can be issued (this one is %(status)s).",
+                status=STATUS_LABELS[notice.status],
+            )
         )
     _check_rules(notice)
     issued_at = utcnow()

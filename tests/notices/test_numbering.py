@@ -116,3 +116,9 @@ def test_concurrent_issuers_get_gapless_unique_numbers(postgres_url, own_databas
         assert pending == len(rolled_back)
         db.session.remove()
         db.engine.dispose()
+
+
+def test_the_registers_command_lists_last_numbers(app, drafted, workflow):
+    notice = workflow(drafted(1), "issued")
+    result = app.test_cli_runner().invoke(args=["notices", "registers", "--year", str(notice.year)])
+    assert result.exit_code == 0 and f"{notice.year} CV   last    1  issued    1" in result.output

@@ -43,7 +43,12 @@ FROZEN = (
     "status",
 )
 _SQLITE_CHANGED = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in FROZEN)
-_PG_CHANGED = " OR ".join(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in FROZEN)
+JSON_COLUMNS = {"facts", "legal_basis", "requests", "copies_to"}
+# PostgreSQL has no equality for json: the JSON columns are compared as jsonb.
+_PG_CHANGED = " OR ".join(
+    f"NEW.{c}::jsonb IS DISTINCT FROM OLD.{c}::jsonb" if c in JSON_COLUMNS else f"NEW.{c} IS DISTINCT FROM OLD.{c}"
+    for c in FROZEN
+)
 FREEZE_SQL = {
     "sqlite": [
         "CREATE TRIGGER notices_issued_frozen BEFORE UPDATE ON notices "
@@ -58,8 +63,8 @@ FREEZE_SQL = {
         "CREATE FUNCTION notices_issued_frozen() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
         "IF TG_OP = 'DELETE' THEN IF OLD.status = 'issued' THEN "
         "RAISE EXCEPTION 'an issued notice is never deleted'; END IF; RETURN OLD; END IF; "
-        f"IF OLD.status = 'issued' AND ({_PG_CHANGED}) THEN "
-        "RAISE EXCEPTION 'an issued notice is never changed'; END IF; RETURN NEW; END $$",
+        f"IF OLD.status = 'issued' THEN IF {_PG_CHANGED} THEN "
+        "RAISE EXCEPTION 'an issued notice is never changed'; END IF; END IF; RETURN NEW; END $$",
         "CREATE TRIGGER notices_issued_frozen BEFORE UPDATE OR DELETE ON notices "
         "FOR EACH ROW EXECUTE FUNCTION notices_issued_frozen()",
         "CREATE FUNCTION case_events_append_only() RETURNS trigger LANGUAGE plpgsql AS "

@@ -70,6 +70,11 @@ def _print_data(summary: dict[str, Any]) -> None:
         f"{files['accepted']} nhận / accepted, {files['accepted_with_errors']} có dòng lỗi / with line errors, "
         f"{files['quarantined']} cách ly / quarantined, {files['conflicts']} xung đột / conflicts"
     )
+    followup = summary["followup"]
+    click.echo(
+        f"  {followup['sweep']['open_cases']} hồ sơ vi phạm đang theo dõi / open cases; "
+        f"{followup['notices_issued']} văn bản đã ban hành / notices issued"
+    )
 
 
 def _print_summary(summary: dict[str, Any], seconds: float) -> None:

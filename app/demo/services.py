@@ -7,7 +7,8 @@ the attributes and emission sources the rules read (province_rules.py), and
 their obligations are stored at once, so lists show statuses from the start.
 Then come the stations (stations.py), the portal's items, ``days`` days of
 readings written straight into the tables (readings.py), a handful of real
-files through the receiver (files.py), and the stations' status timelines.
+files through the receiver (files.py), the stations' status timelines, and
+the follow-up: the compliance sweep's cases and notices (followup.py).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from app.auth.models import User
 from app.auth.services import create_user
 from app.compliance.services import reevaluate_facilities, regime_in_force, today
 from app.demo import province
+from app.demo.followup import build_followup
 from app.demo.province_facilities import enterprise_rows, facility_rows
 from app.demo.province_rules import rule_values, source_rows
 from app.demo.province_stations import STATION_BY_CODE
@@ -77,6 +79,7 @@ def build_demo(reset: bool, days: int = DEMO_DAYS) -> dict[str, Any]:
     reevaluate_facilities(facilities)
     users = _create_users(enterprises, facilities)
     telemetry = build_telemetry(facilities, days)
+    followup = build_followup(facilities)
     return {
         "province": province.AGENCY["agency.province"],
         "communes": len({f.commune for f in facilities}),
@@ -88,6 +91,7 @@ def build_demo(reset: bool, days: int = DEMO_DAYS) -> dict[str, Any]:
         "settings_changed": sorted(settings_changed),
         "users": users,
         **telemetry,
+        "followup": followup,
     }
 
 

@@ -26,8 +26,10 @@ from app.errors import DomainError
 from app.extensions import db
 from app.formatting import LOCAL_TZ
 from app.notices import document, numbering, wording
+from app.notices.delivery import schedule_delivery
 from app.notices.labels import STATUS_LABELS
 from app.notices.models import Notice
+from app.notices.reminders import schedule_reminders
 from app.notices.services import WrongState, lock
 from app.settings.services import agency, all_values, register_number
 
@@ -124,7 +126,9 @@ def issue_notice(notice: Notice, user: Any, site_url: str) -> Notice:
         notice,
         changes={"status": ["approved", "issued"], "number": [None, notice.number_text]},
     )
-    # after issue: delivery and reminders are scheduled here
+    # Delivery (never for a submission) and the deadline reminders, in the same transaction.
+    schedule_delivery(notice)
+    schedule_reminders(notice)
     return notice
 
 

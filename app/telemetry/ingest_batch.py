@@ -11,12 +11,12 @@ merged rollups (one upsert), the line errors and the conflicts.
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP
-from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -72,7 +72,7 @@ class LoadedFile:
     sha256: str
     received_at: datetime
     in_inbox: bool = False
-    source: Path | None = None
+    source: str | os.PathLike[str] | None = None
 
     @property
     def name(self) -> str:
@@ -270,7 +270,7 @@ def _outcome(pending: _Pending) -> str:
 def _record_files(files: Sequence[_Pending], sender: Sender, replacing: DataFile | None) -> None:
     """Archive each file and write (or, on release, update) its DataFile row under its reserved id."""
     rows = []
-    root = archive.archive_root()
+    root = os.fspath(archive.archive_root())
     label = _text(sender.label, 120)
     for p in files:
         loaded, result = p.loaded, p.result

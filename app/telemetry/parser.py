@@ -216,14 +216,20 @@ def _lookup_table(aliases: Mapping | None, station_kind: str) -> Mapping[str, st
     return flat
 
 
-def _split_lines(data: bytes) -> list[bytes]:
-    lines = data.removeprefix(BOM).split(b"\n")
-    return [line[:-1] if line.endswith(b"\r") else line for line in lines]
+def _split_lines(data: bytes) -> list[str] | list[bytes]:
+    """Return the lines, decoded when the whole file is UTF-8 (LF never occurs inside a character)."""
+    body = data.removeprefix(BOM)
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return [line[:-1] if line.endswith(b"\r") else line for line in body.split(b"\n")]
+    return [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
 
 
 def _split_fields(line: str) -> list[str]:
     if "\t" in line:
-        return [part.strip(" ") for part in line.split("\t")]
+        parts = line.split("\t")
+        return [part.strip(" ") for part in parts] if " " in line else parts
     return _SPACES_RE.split(line)
 
 
@@ -317,13 +323,14 @@ def parse_content(
     readings, errors = result.readings, result.errors
     times: dict[str, datetime | LineError] = {}
     for number, raw in enumerate(_split_lines(bytes(data)), start=1):
-        try:
-            decoded = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            text = raw.decode("utf-8", "backslashreplace")
-            errors.append(_line_error(number, NOT_UTF8, "line is not valid UTF-8", text))
-            continue
-        line = decoded.strip(" \t")
+        if type(raw) is bytes:  # the file is not all UTF-8: lines are decoded one by one
+            try:
+                raw = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                text = raw.decode("utf-8", "backslashreplace")
+                errors.append(_line_error(number, NOT_UTF8, "line is not valid UTF-8", text))
+                continue
+        line = raw.strip(" \t")
         if not line:
             continue
         outcome = _parse_line(number, line, table, latest, times)

@@ -9,7 +9,6 @@ day, so gaps run across midnight.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -47,8 +46,6 @@ GAP_OVER_1H_SLOTS = 12
 """A station gap of this many slots or more counts in ``gaps_over_1h``."""
 
 DayBitmaps = Mapping[date, int | bytes | bytearray | memoryview | None]
-
-_RUN_RE = re.compile("1+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,11 +121,19 @@ def find_gaps(missing: int, first_day: date) -> list[Gap]:
     if missing <= 0:
         return []
     origin = day_start(first_day)
-    bits = format(missing, "b")[::-1]
     gaps = []
-    for run in _RUN_RE.finditer(bits):
-        start = origin + SLOT * run.start()
-        gaps.append(Gap(start=start, end=origin + SLOT * run.end(), slots=run.end() - run.start()))
+    position = 0
+    # Run by run on the number itself: a few operations per gap, none per slot.
+    while missing:
+        skip = (missing & -missing).bit_length() - 1  # zeros before the next run
+        missing >>= skip
+        position += skip
+        length = (missing ^ (missing + 1)).bit_length() - 1  # the run's ones
+        gaps.append(
+            Gap(start=origin + SLOT * position, end=origin + SLOT * (position + length), slots=length)
+        )
+        missing >>= length
+        position += length
     return gaps
 
 

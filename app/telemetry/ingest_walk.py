@@ -17,7 +17,6 @@ from __future__ import annotations
 import heapq
 import os
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 
 from app.telemetry.parser import is_data_file_name
 
@@ -73,17 +72,6 @@ def data_file_entries(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Entry
         yield key, path
 
 
-def data_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
-    """Yield the data files of files and folders (recursively), once each, in byte order."""
-    for _key, path in data_file_entries(paths):
-        yield Path(path)
-
-
 def folder_prefix(folder: str | os.PathLike[str]) -> bytes:
     """Return the absolute path bytes every path inside a folder starts with."""
     return absolute_key(folder).rstrip(b"/") + b"/"
-
-
-def is_inside(path: str | os.PathLike[str], folder: str | os.PathLike[str]) -> bool:
-    """Return whether a path lies inside a folder (compared by absolute path)."""
-    return absolute_key(path).startswith(folder_prefix(folder))

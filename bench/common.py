@@ -4,7 +4,8 @@ Benchmarks run outside the test suite. Each measured run happens in a child proc
 of its own, so its peak memory (``ru_maxrss`` from ``os.wait4``) is that run's alone.
 PostgreSQL databases are created and dropped by the benchmark itself on the server
 of ``BENCH_PG_ADMIN_URL`` (an admin connection, default
-``postgresql://postgres@127.0.0.1:5432/postgres``).
+``postgresql://postgres@127.0.0.1:5432/postgres``); their names start with
+``qt_bench`` unless ``BENCH_DB_PREFIX`` names another prefix (a shared server).
 """
 
 from __future__ import annotations
@@ -43,7 +44,10 @@ def pg_url(database: str) -> str:
 
 
 def new_database_name(prefix: str) -> str:
-    """Return a fresh database name."""
+    """Return a fresh database name (``BENCH_DB_PREFIX`` replaces a leading ``qt_bench``)."""
+    own = os.environ.get("BENCH_DB_PREFIX")
+    if own and prefix.startswith("qt_bench"):
+        prefix = own + prefix.removeprefix("qt_bench")
     return f"{prefix}_{uuid.uuid4().hex[:10]}"
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from types import MappingProxyType
 
 from app.compliance.parameters import PARAMETERS_BY_KIND
@@ -45,6 +46,7 @@ _STARTING_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
+@lru_cache(maxsize=4096)
 def alias_key(name: str) -> str:
     """Return the form under which a parameter name is compared (NFC, case-folded)."""
     return unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())

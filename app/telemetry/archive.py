@@ -23,6 +23,7 @@ from flask import current_app
 
 ARCHIVE_FOLDER = "archive"
 _RELATIVE_RE = re.compile(r"^([0-9a-f]{2})/(\1[0-9a-f]{62})$")
+_SHA256_RE = re.compile(r"[0-9a-f]{64}")
 
 
 def archive_root() -> Path:
@@ -49,7 +50,12 @@ def path_of(relative: str, root: Path | None = None) -> Path:
     return (root or archive_root()) / relative
 
 
-def store(source: Path | bytes, sha256: str | None = None, *, root: Path | None = None) -> str:
+def store(
+    source: str | os.PathLike[str] | bytes,
+    sha256: str | None = None,
+    *,
+    root: str | os.PathLike[str] | None = None,
+) -> str:
     """Archive a file (hard-linked, else copied) or bytes (written atomically); return its path.
 
     ``sha256`` is the hash of the content when the caller already has it. A content
@@ -58,23 +64,34 @@ def store(source: Path | bytes, sha256: str | None = None, *, root: Path | None 
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
         relative = relative_path(sha256 or sha256_of(data))
-        target = path_of(relative, root)
+        target = path_of(relative, None if root is None else Path(root))
         if not target.exists():
             _write_new(target, data)
         return relative
-    path = Path(source)
     if sha256 is None:
-        sha256 = sha256_of(path.read_bytes())
-    relative = relative_path(sha256)
-    target = path_of(relative, root)
+        with open(source, "rb") as handle:
+            sha256 = sha256_of(handle.read())
+    if not _SHA256_RE.fullmatch(sha256):
+        raise ValueError(f"not a SHA-256 in hexadecimal: {sha256!r}")
+    relative = f"{sha256[:2]}/{sha256}"
+    # Plain strings: this runs once per received file.
+    folder = os.path.join(os.fspath(root if root is not None else archive_root()), sha256[:2])
+    target = os.path.join(folder, sha256)
     try:
-        _retry_in_new_folder(target, lambda: os.link(path, target))
+        try:
+            os.link(source, target)
+        except FileNotFoundError:
+            if os.path.isdir(folder):
+                raise
+            os.makedirs(folder, exist_ok=True)
+            os.link(source, target)
     except FileExistsError:
         pass
     except OSError as error:
         if error.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EACCES):
             raise
-        _write_new(target, path.read_bytes())
+        with open(source, "rb") as handle:
+            _write_new(Path(target), handle.read())
     return relative
 
 

@@ -20,7 +20,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
-from pathlib import Path
 
 from flask_babel import gettext as _
 
@@ -40,7 +39,7 @@ from app.telemetry.ingest_batch import (
     LoadedFile,
     Sender,
 )
-from app.telemetry.ingest_walk import absolute_key, data_files, is_inside
+from app.telemetry.ingest_walk import absolute_key, data_file_entries, folder_prefix
 from app.telemetry.models import DataFile
 from app.telemetry.parser import is_data_file_name
 
@@ -85,7 +84,7 @@ _OUTCOME_COUNTER = {
 class IncomingFile:
     """A complete file to ingest: where it is, when it was received, whether the inbox holds it."""
 
-    path: Path
+    path: str | os.PathLike[str]
     received_at: datetime
     in_inbox: bool = False
 
@@ -131,15 +130,17 @@ def _load(incoming: IncomingFile) -> LoadedFile | None:
     """Read a complete file (None when it is gone or unreadable: it is not counted)."""
     if incoming.received_at.tzinfo is None:
         raise ValueError("received_at must be timezone-aware")
-    path = Path(os.path.abspath(incoming.path))
+    path = os.path.abspath(incoming.path)
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            data = handle.read()
     except (FileNotFoundError, IsADirectoryError, PermissionError) as error:
         log.warning("file %s not ingested: %s", path, error)
         return None
+    raw = os.fsencode(path)
     return LoadedFile(
-        path=os.fsencode(path).decode("utf-8", "backslashreplace"),
-        raw_name=os.fsencode(path.name),
+        path=raw.decode("utf-8", "backslashreplace"),
+        raw_name=raw.rsplit(b"/", 1)[-1],
         data=data,
         sha256=archive.sha256_of(data),
         received_at=incoming.received_at,
@@ -148,11 +149,11 @@ def _load(incoming: IncomingFile) -> LoadedFile | None:
     )
 
 
-def _remove_from_inbox(paths: list[Path]) -> None:
+def _remove_from_inbox(paths: list[str | os.PathLike[str]]) -> None:
     """After commit: take recorded files out of the inbox (the archive keeps their bytes)."""
     for path in paths:
         try:
-            path.unlink()
+            os.unlink(path)
         except FileNotFoundError:
             pass
         except OSError as error:  # it will be found again, and be a duplicate
@@ -182,12 +183,12 @@ def ingest_files(files: Iterable[IncomingFile], sender: Sender) -> IngestReport:
     return report
 
 
-def _received_at(path: Path, in_inbox: bool, now: datetime) -> datetime:
+def _received_at(path: str | os.PathLike[str], in_inbox: bool, now: datetime) -> datetime:
     """The moment of receipt: the receiver's write for an inbox file, else the moment of reading."""
     if not in_inbox:
         return now
     try:
-        stored = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+        stored = datetime.fromtimestamp(os.stat(path).st_mtime, UTC)
     except OSError:
         return now
     return min(stored, now)
@@ -206,13 +207,13 @@ def plan_batches(
     """
     from app.telemetry.inbox import inbox_root  # the receivers' module imports this one
 
-    inbox = inbox_root()
+    inbox = folder_prefix(inbox_root())
     batch: list[IncomingFile] = []
     moment = now()
-    for path in data_files(paths):
+    for key, path in data_file_entries(paths):
         if not batch:
             moment = now()
-        in_inbox = is_inside(path, inbox)
+        in_inbox = key.startswith(inbox)
         batch.append(IncomingFile(path, _received_at(path, in_inbox, moment), in_inbox))
         if len(batch) >= chunk_files:
             yield batch

@@ -11,12 +11,12 @@ merged rollups (one upsert), the line errors and the conflicts.
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP
-from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -72,7 +72,7 @@ class LoadedFile:
     sha256: str
     received_at: datetime
     in_inbox: bool = False
-    source: Path | None = None
+    source: str | os.PathLike[str] | None = None
 
     @property
     def name(self) -> str:
@@ -165,7 +165,8 @@ def _stations(names: Iterable[FileName | ParseError]) -> dict[str, Station]:
 
 def _checked_values(parsed: ParsedFile) -> ParsedFile:
     """Move readings whose value the store cannot hold to the line errors (in line order)."""
-    if all(storage.fits_column(reading.value) for reading in parsed.readings):
+    limit = storage.VALUE_LIMIT
+    if all(-limit < reading.value < limit for reading in parsed.readings):
         return parsed
     kept, errors = [], list(parsed.errors)
     for reading in parsed.readings:
@@ -270,7 +271,7 @@ def _outcome(pending: _Pending) -> str:
 def _record_files(files: Sequence[_Pending], sender: Sender, replacing: DataFile | None) -> None:
     """Archive each file and write (or, on release, update) its DataFile row under its reserved id."""
     rows = []
-    root = archive.archive_root()
+    root = os.fspath(archive.archive_root())
     label = _text(sender.label, 120)
     for p in files:
         loaded, result = p.loaded, p.result
@@ -340,16 +341,26 @@ def _write_rows(files: Sequence[_Pending]) -> None:
 
 def _touch_stations(files: Sequence[_Pending]) -> None:
     """Keep each station's latest measurement time and latest file receipt."""
+    last_file: dict[Station, datetime] = {}
+    last_reading: dict[Station, datetime] = {}
     for p in files:
         station = p.station
         if station is None or p.result.reason_code == NOT_OWNED:
             continue
-        if station.last_file_at is None or p.loaded.received_at > station.last_file_at:
-            station.last_file_at = p.loaded.received_at
+        received_at = p.loaded.received_at
+        if station not in last_file or received_at > last_file[station]:
+            last_file[station] = received_at
         if p.new:
             latest = max(row.measured_at for row in p.new)
-            if station.last_reading_at is None or latest > station.last_reading_at:
-                station.last_reading_at = latest
+            if station not in last_reading or latest > last_reading[station]:
+                last_reading[station] = latest
+    # Once per station, not per file: each assignment goes through the ORM's change tracking.
+    for station, received_at in last_file.items():
+        if station.last_file_at is None or received_at > station.last_file_at:
+            station.last_file_at = received_at
+    for station, latest in last_reading.items():
+        if station.last_reading_at is None or latest > station.last_reading_at:
+            station.last_reading_at = latest
 
 
 def process(

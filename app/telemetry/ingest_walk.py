@@ -17,7 +17,6 @@ from __future__ import annotations
 import heapq
 import os
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 
 from app.telemetry.parser import is_data_file_name
 
@@ -37,17 +36,21 @@ def _walk_folder(folder: bytes) -> Iterator[Entry]:
             for entry in listing:
                 try:
                     is_dir = entry.is_dir(follow_symlinks=False)
+                    # Directory entries carry their type: no stat, except for a symbolic link.
+                    is_file = not is_dir and is_data_file_name(entry.name) and entry.is_file()
                 except OSError:
                     continue
-                key = entry.name + b"/" if is_dir else entry.name
-                entries.append((key, is_dir, entry.path))
+                if is_dir:
+                    entries.append((entry.name + b"/", True, entry.path))
+                elif is_file:
+                    entries.append((entry.name, False, entry.path))
     except (FileNotFoundError, NotADirectoryError, PermissionError):
         return
     entries.sort()
     for _key, is_dir, path in entries:
         if is_dir:
             yield from _walk_folder(path)
-        elif is_data_file_name(os.path.basename(path)) and os.path.isfile(path):
+        else:
             yield path, os.fsdecode(path)
 
 
@@ -59,18 +62,16 @@ def _walk(named: str | os.PathLike[str]) -> Iterator[Entry]:
         yield key, os.fsdecode(key)
 
 
-def data_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
-    """Yield the data files of files and folders (recursively), once each, in byte order."""
+def data_file_entries(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Entry]:
+    """Yield the data files of files and folders as (absolute path bytes, absolute path), once each."""
     previous: bytes | None = None
     for key, path in heapq.merge(*(_walk(named) for named in paths)):
         if key == previous:
             continue
         previous = key
-        yield Path(path)
+        yield key, path
 
 
-def is_inside(path: str | os.PathLike[str], folder: str | os.PathLike[str]) -> bool:
-    """Return whether a path lies inside a folder (compared by absolute path)."""
-    child = absolute_key(path)
-    parent = absolute_key(folder).rstrip(b"/") + b"/"
-    return child.startswith(parent)
+def folder_prefix(folder: str | os.PathLike[str]) -> bytes:
+    """Return the absolute path bytes every path inside a folder starts with."""
+    return absolute_key(folder).rstrip(b"/") + b"/"

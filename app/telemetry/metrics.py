@@ -9,11 +9,10 @@ day, so gaps run across midnight.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from fractions import Fraction
+from math import lcm
 from typing import Any
 
 from app.telemetry.aliases import sort_parameters
@@ -24,8 +23,7 @@ from app.telemetry.slots import (
     as_bitmap,
     day_start,
     days,
-    excused_bitmap,
-    expected_bitmap,
+    period_window_bitmap,
 )
 from app.telemetry.status import ConnectionState, ConnectionStatus, connection_status
 
@@ -34,10 +32,13 @@ __all__ = [
     "ConnectionState",
     "ConnectionStatus",
     "Gap",
+    "PeriodData",
     "StationData",
     "completeness",
     "connection_status",
     "find_gaps",
+    "period_completeness",
+    "period_data",
     "rate",
 ]
 
@@ -45,8 +46,6 @@ GAP_OVER_1H_SLOTS = 12
 """A station gap of this many slots or more counts in ``gaps_over_1h``."""
 
 DayBitmaps = Mapping[date, int | bytes | bytearray | memoryview | None]
-
-_RUN_RE = re.compile("1+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +63,26 @@ class StationData:
     any_slots: DayBitmaps
     received: Mapping[str, DayBitmaps]
     valid: Mapping[str, DayBitmaps]
+    data_expected_from: datetime | None
+    excused_windows: Sequence[Window] = field(default_factory=tuple)
+    kind: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodData:
+    """One station's rollups over a period of whole days, as period bitmaps.
+
+    A period bitmap holds ``288 * n`` slots, bit ``288 * k + i`` being slot ``i`` of
+    the period's ``k``-th day. ``received`` and ``valid`` map a parameter code to
+    its period bitmap (parameters missing have no reading); the rest is as in
+    ``StationData``.
+    """
+
+    station: str
+    required_parameters: Sequence[str]
+    any_slots: int
+    received: Mapping[str, int]
+    valid: Mapping[str, int]
     data_expected_from: datetime | None
     excused_windows: Sequence[Window] = field(default_factory=tuple)
     kind: str | None = None
@@ -89,18 +108,6 @@ def rate(numerator: int, denominator: int) -> float | None:
     return numerator / denominator
 
 
-def _mean(values: Iterable[Fraction | None]) -> float | None:
-    """Return the exact mean of the non-null values as a float; None when there are none."""
-    present = [value for value in values if value is not None]
-    if not present:
-        return None
-    return float(sum(present, Fraction(0)) / len(present))
-
-
-def _fraction(numerator: int, denominator: int) -> Fraction | None:
-    return None if denominator == 0 else Fraction(numerator, denominator)
-
-
 def _concat(per_day: DayBitmaps, period: Sequence[date]) -> int:
     """Return the period bitmap of per-day bitmaps (day k shifted by 288 * k)."""
     bitmap = 0
@@ -109,23 +116,24 @@ def _concat(per_day: DayBitmaps, period: Sequence[date]) -> int:
     return bitmap
 
 
-def _period_bitmap(period: Sequence[date], day_bitmap: Callable[[date], int]) -> int:
-    bitmap = 0
-    for offset, day in enumerate(period):
-        bitmap |= day_bitmap(day) << (SLOTS_PER_DAY * offset)
-    return bitmap
-
-
 def find_gaps(missing: int, first_day: date) -> list[Gap]:
     """Return the maximal runs of set bits of a period bitmap as gaps, ordered by start."""
     if missing <= 0:
         return []
     origin = day_start(first_day)
-    bits = format(missing, "b")[::-1]
     gaps = []
-    for run in _RUN_RE.finditer(bits):
-        start = origin + SLOT * run.start()
-        gaps.append(Gap(start=start, end=origin + SLOT * run.end(), slots=run.end() - run.start()))
+    position = 0
+    # Run by run on the number itself: a few operations per gap, none per slot.
+    while missing:
+        skip = (missing & -missing).bit_length() - 1  # zeros before the next run
+        missing >>= skip
+        position += skip
+        length = (missing ^ (missing + 1)).bit_length() - 1  # the run's ones
+        gaps.append(
+            Gap(start=origin + SLOT * position, end=origin + SLOT * (position + length), slots=length)
+        )
+        missing >>= length
+        position += length
     return gaps
 
 
@@ -135,30 +143,57 @@ def _gaps_json(gaps: Sequence[Gap]) -> list[dict[str, Any]]:
 
 def _parameter_figures(
     expected: int, expected_count: int, received: int, valid: int, first_day: date
-) -> tuple[dict[str, Any], Fraction | None, Fraction | None, Fraction | None]:
+) -> tuple[dict[str, Any], int, int]:
     received &= expected
     valid &= received
     received_count = received.bit_count()
     valid_count = valid.bit_count()
-    transmission = _fraction(received_count, expected_count)
-    effective = _fraction(valid_count, expected_count)
-    validity = None if expected_count == 0 else _fraction(valid_count, received_count)
     figures = {
         "expected": expected_count,
         "received": received_count,
         "valid": valid_count,
-        "transmission_rate": None if transmission is None else float(transmission),
-        "validity_rate": None if validity is None else float(validity),
-        "effective_rate": None if effective is None else float(effective),
+        "transmission_rate": rate(received_count, expected_count),
+        "validity_rate": None if expected_count == 0 else rate(valid_count, received_count),
+        "effective_rate": rate(valid_count, expected_count),
         "gaps": _gaps_json(find_gaps(expected & ~received, first_day)),
     }
-    return figures, transmission, validity, effective
+    return figures, received_count, valid_count
 
 
-def _required(data: StationData) -> list[str]:
+def _mean_of_rates(pairs: Sequence[tuple[int, int]]) -> float | None:
+    """Return the exact mean of the rates ``n / d`` with ``d > 0``, as a float; None when none.
+
+    Computed on integers over a common denominator: the float is the correctly
+    rounded value of the exact mean (as ``float(Fraction)`` gives it).
+    """
+    present = [(numerator, denominator) for numerator, denominator in pairs if denominator > 0]
+    if not present:
+        return None
+    common = lcm(*(denominator for _numerator, denominator in present))
+    total = sum(numerator * (common // denominator) for numerator, denominator in present)
+    return total / (common * len(present))
+
+
+def _required(data: StationData | PeriodData) -> list[str]:
     if data.kind is not None:
         return sort_parameters(data.kind, data.required_parameters)
     return list(dict.fromkeys(data.required_parameters))
+
+
+def period_data(data: StationData, date_from: date, date_to: date) -> PeriodData:
+    """Return a station's per-day rollups of whole days date_from..date_to as period bitmaps."""
+    period = list(days(date_from, date_to))
+    required = _required(data)
+    return PeriodData(
+        station=data.station,
+        required_parameters=required,
+        any_slots=_concat(data.any_slots, period),
+        received={code: _concat(data.received[code], period) for code in required if code in data.received},
+        valid={code: _concat(data.valid[code], period) for code in required if code in data.valid},
+        data_expected_from=data.data_expected_from,
+        excused_windows=data.excused_windows,
+        kind=data.kind,
+    )
 
 
 def completeness(
@@ -174,34 +209,48 @@ def completeness(
     The result is the JSON object of the ``telemetry completeness`` contract: raw
     figures, or with ``excused`` the figures with excused slots removed.
     """
-    period = list(days(date_from, date_to))
+    return period_completeness(
+        period_data(data, date_from, date_to), date_from, date_to, as_of, excused=excused
+    )
+
+
+def period_completeness(
+    data: PeriodData,
+    date_from: date,
+    date_to: date,
+    as_of: datetime | None,
+    *,
+    excused: bool = False,
+) -> dict[str, Any]:
+    """Return the completeness figures of ``completeness`` from a station's period bitmaps."""
+    day_count = max(0, (date_to - date_from).days + 1)
     start = data.data_expected_from
-    expected = _period_bitmap(period, lambda day: expected_bitmap(day, start, as_of))
-    if excused:
-        windows = list(data.excused_windows)
-        expected &= ~_period_bitmap(period, lambda day: excused_bitmap(day, windows))
+    expected = 0 if start is None else period_window_bitmap(date_from, day_count, start, as_of)
+    if excused and expected:
+        for window_start, window_end in data.excused_windows:
+            expected &= ~period_window_bitmap(date_from, day_count, window_start, window_end)
     expected_count = expected.bit_count()
-    any_slots = _concat(data.any_slots, period)
+    any_slots = data.any_slots
 
     parameters: dict[str, dict[str, Any]] = {}
-    transmissions, validities, effectives = [], [], []
+    counts: list[tuple[int, int]] = []  # (received, valid) slots of each required parameter
     for code in _required(data):
-        valid = _concat(data.valid.get(code, {}), period)
+        valid = data.valid.get(code, 0)
         # A valid reading is a received reading, and any reading is a reading of the station.
-        received = _concat(data.received.get(code, {}), period) | valid
+        received = data.received.get(code, 0) | valid
         any_slots |= received
-        figures, transmission, validity, effective = _parameter_figures(
+        figures, received_count, valid_count = _parameter_figures(
             expected, expected_count, received, valid, date_from
         )
         parameters[code] = figures
-        transmissions.append(transmission)
-        validities.append(validity)
-        effectives.append(effective)
+        counts.append((received_count, valid_count))
 
     any_slots &= expected
     data_count = any_slots.bit_count()
     gaps = find_gaps(expected & ~any_slots, date_from)
     has_means = expected_count > 0 and bool(parameters)
+    # Means of the per-parameter rates, exact: transmission and effective share the denominator.
+    whole = expected_count * len(counts)
     return {
         "station": data.station,
         "from": date_from.isoformat(),
@@ -212,9 +261,9 @@ def completeness(
         "connection_rate": rate(data_count, expected_count),
         "gaps_over_1h": sum(1 for gap in gaps if gap.slots >= GAP_OVER_1H_SLOTS),
         "longest_gap_slots": max((gap.slots for gap in gaps), default=0),
-        "transmission_rate": _mean(transmissions) if has_means else None,
-        "validity_rate": _mean(validities) if has_means else None,
-        "effective_rate": _mean(effectives) if has_means else None,
+        "transmission_rate": sum(r for r, _v in counts) / whole if has_means else None,
+        "validity_rate": _mean_of_rates([(v, r) for r, v in counts]) if has_means else None,
+        "effective_rate": sum(v for _r, v in counts) / whole if has_means else None,
         "parameters": parameters,
         "gaps": _gaps_json(gaps),
     }

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from app.telemetry.aliases import (
     DEFAULT_ALIASES,
@@ -100,9 +101,8 @@ class FileName:
         return self.station_code.casefold()
 
 
-@dataclass(frozen=True, slots=True)
-class Reading:
-    """One valid line: a reading of a canonical parameter."""
+class Reading(NamedTuple):
+    """One valid line: a reading of a canonical parameter (a tuple: cheap to build per line)."""
 
     line: int
     parameter: str
@@ -216,14 +216,20 @@ def _lookup_table(aliases: Mapping | None, station_kind: str) -> Mapping[str, st
     return flat
 
 
-def _split_lines(data: bytes) -> list[bytes]:
-    lines = data.removeprefix(BOM).split(b"\n")
-    return [line[:-1] if line.endswith(b"\r") else line for line in lines]
+def _split_lines(data: bytes) -> list[str] | list[bytes]:
+    """Return the lines, decoded when the whole file is UTF-8 (LF never occurs inside a character)."""
+    body = data.removeprefix(BOM)
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return [line[:-1] if line.endswith(b"\r") else line for line in body.split(b"\n")]
+    return [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
 
 
 def _split_fields(line: str) -> list[str]:
     if "\t" in line:
-        return [part.strip(" ") for part in line.split("\t")]
+        parts = line.split("\t")
+        return [part.strip(" ") for part in parts] if " " in line else parts
     return _SPACES_RE.split(line)
 
 
@@ -248,9 +254,27 @@ def _line_error(number: int, code: str, detail: str, text: str) -> LineError:
     )
 
 
+def _measured_at(time_text: str, latest: datetime | None) -> datetime | LineError:
+    """Return a line's measurement time, or its error (the line number is filled in later)."""
+    try:
+        measured_at = parse_local_time(time_text)
+    except ParseError as error:
+        return _line_error(0, INVALID_TIME, f"{error.reason}: {time_text!r}", "")
+    if latest is not None and measured_at > latest:
+        received_at = (latest - FUTURE_TOLERANCE).isoformat()
+        detail = f"measured at {measured_at.isoformat()}, received at {received_at}"
+        return _line_error(0, TIME_IN_FUTURE, detail, "")
+    return measured_at
+
+
 def _parse_line(
-    number: int, line: str, table: Mapping[str, str], latest: datetime | None
+    number: int,
+    line: str,
+    table: Mapping[str, str],
+    latest: datetime | None,
+    times: dict[str, datetime | LineError],
 ) -> Reading | LineError:
+    """Parse one stripped, non-blank line; ``times`` caches the file's time texts (shared by its lines)."""
     fields = _split_fields(line)
     if len(fields) != FIELD_COUNT:
         detail = f"{len(fields)} fields, expected {FIELD_COUNT}"
@@ -263,26 +287,19 @@ def _parse_line(
         value = parse_value(value_text)
     except ParseError as error:
         return _line_error(number, INVALID_VALUE, error.reason, line)
-    try:
-        measured_at = parse_local_time(time_text)
-    except ParseError as error:
-        return _line_error(number, INVALID_TIME, f"{error.reason}: {time_text!r}", line)
+    measured_at = times.get(time_text)
+    if measured_at is None:
+        measured_at = times[time_text] = _measured_at(time_text, latest)
     status = _STATUSES.get(status_text)
+    if type(measured_at) is LineError:
+        # The checks keep their order: a bad time is reported before a bad status.
+        if measured_at.code == INVALID_TIME or status is not None:
+            return LineError(
+                number, measured_at.code, measured_at.reason, measured_at.detail, line[:ERROR_TEXT_LIMIT]
+            )
     if status is None:
         return _line_error(number, INVALID_STATUS, f"status {status_text!r}", line)
-    if latest is not None and measured_at > latest:
-        received_at = (latest - FUTURE_TOLERANCE).isoformat()
-        detail = f"measured at {measured_at.isoformat()}, received at {received_at}"
-        return _line_error(number, TIME_IN_FUTURE, detail, line)
-    return Reading(
-        line=number,
-        parameter=parameter,
-        name=name,
-        value=value,
-        unit=unit,
-        measured_at=measured_at,
-        status=status,
-    )
+    return Reading(number, parameter, name, value, unit, measured_at, status)
 
 
 def parse_content(
@@ -303,19 +320,22 @@ def parse_content(
     except OverflowError:
         latest = None
     result = ParsedFile()
+    readings, errors = result.readings, result.errors
+    times: dict[str, datetime | LineError] = {}
     for number, raw in enumerate(_split_lines(bytes(data)), start=1):
-        try:
-            decoded = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            text = raw.decode("utf-8", "backslashreplace")
-            result.errors.append(_line_error(number, NOT_UTF8, "line is not valid UTF-8", text))
-            continue
-        line = decoded.strip(" \t")
+        if type(raw) is bytes:  # the file is not all UTF-8: lines are decoded one by one
+            try:
+                raw = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                text = raw.decode("utf-8", "backslashreplace")
+                errors.append(_line_error(number, NOT_UTF8, "line is not valid UTF-8", text))
+                continue
+        line = raw.strip(" \t")
         if not line:
             continue
-        outcome = _parse_line(number, line, table, latest)
-        if isinstance(outcome, Reading):
-            result.readings.append(outcome)
+        outcome = _parse_line(number, line, table, latest, times)
+        if type(outcome) is Reading:
+            readings.append(outcome)
         else:
-            result.errors.append(outcome)
+            errors.append(outcome)
     return result

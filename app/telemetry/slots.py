@@ -172,6 +172,21 @@ def window_bitmap(day: date, start: Moment, end: Moment) -> Bitmap:
     return span_bitmap(first, stop)
 
 
+def period_window_bitmap(first_day: date, day_count: int, start: Moment, end: Moment) -> Bitmap:
+    """Return the slots of ``day_count`` days from ``first_day`` wholly inside ``[start, end)``.
+
+    A period bitmap: bit ``288 * k + i`` is slot ``i`` of the ``k``-th day; the same
+    slots as ``window_bitmap`` of each day, shifted by ``288 * k``, in one step.
+    """
+    origin = day_start(first_day)
+    total = SLOTS_PER_DAY * max(0, day_count)
+    first = 0 if start is None else max(0, -((origin - to_local(start)) // SLOT))
+    stop = total if end is None else min(total, (to_local(end) - origin) // SLOT)
+    if stop <= first:
+        return 0
+    return ((1 << (stop - first)) - 1) << first
+
+
 def expected_bitmap(day: date, data_expected_from: Moment, as_of: Moment) -> Bitmap:
     """Return the expected slots of ``day``: wholly inside [data_expected_from, as_of)."""
     if data_expected_from is None:

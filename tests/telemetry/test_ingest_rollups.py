@@ -108,3 +108,19 @@ def test_rollups_equal_a_scan_of_the_readings(app, two_stations, tmp_path_factor
     finally:
         savepoint.rollback()
         db.session.expire_all()
+
+
+def test_every_reading_has_its_station_rollup_so_its_station_cannot_go(app, two_stations, tmp_path):
+    """Readings carry no foreign key: the day rollup written with each one keeps its station."""
+    station = two_stations[0]
+    path = tmp_path / file_name(station.code, ORIGIN)
+    path.write_text("\n".join([line("pH", "7.1", ORIGIN), line("COD", "40", ORIGIN + timedelta(days=1))]))
+    ingest_files([IncomingFile(path, RECEIVED)], Sender("admin"))
+    days = {slot_of(row.measured_at)[0] for row in db.session.scalars(sa.select(Reading))}
+    assert days and days == {
+        day for (_id, parameter, day) in stored([station.id]) if parameter == ANY_PARAMETER
+    }
+    savepoint = db.session.begin_nested()
+    with pytest.raises(sa.exc.IntegrityError):
+        db.session.execute(sa.delete(type(station)).where(type(station).id == station.id))
+    savepoint.rollback()

@@ -1,7 +1,7 @@
 """telemetry speed: no foreign key from readings to stations; rollups indexed by (station, day)
 
-Revision ID: 0006_telemetry_speed
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-04 20:30:00
 
 The foreign key from ``readings`` to ``stations`` is dropped: its check locks the
@@ -20,8 +20,8 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = "0006_telemetry_speed"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

@@ -3,7 +3,7 @@
 Run: ``.venv/bin/python bench/notices.py [--runs 20] [--count 1000] [--workers 2]``
 (PostgreSQL on ``BENCH_PG_ADMIN_URL``, Redis on ``BENCH_REDIS_URL``, default
 ``redis://127.0.0.1:6379/13``). Two measurements, each against a baseline in the
-same run (/work-independent goals of the benchmarks notes):
+same run (the goals of the benchmark notes):
 
 1. One notice: ``issue_notice`` in full (register number under the row lock, the
    document built from the notice, rendered, hashed and stored, the case moved,

@@ -3,7 +3,7 @@
 Run: ``.venv/bin/python bench/notices.py [--runs 20] [--count 1000] [--workers 2]``
 (PostgreSQL on ``BENCH_PG_ADMIN_URL``, Redis on ``BENCH_REDIS_URL``, default
 ``redis://127.0.0.1:6379/13``). Two measurements, each against a baseline in the
-same run (/work-independent goals of the benchmarks notes):
+same run (the goals of the benchmark notes):
 
 1. One notice: ``issue_notice`` in full (register number under the row lock, the
    document built from the notice, rendered, hashed and stored, the case moved,
@@ -46,7 +46,10 @@ EVIDENCE = {
     "table": {
         "caption": "Bảng 1. Trạm quan trắc của cơ sở",
         "header": ["Trạm", "Lắp đặt", "Kết nối", "Tỷ lệ dữ liệu"],
-        "rows": [["NT-01 Cửa xả nước thải", "Đã lắp đặt", "Chưa kết nối", "0,0%"], ["NT-02", "Đã lắp đặt", "Chưa kết nối", None]],
+        "rows": [
+            ["NT-01 Cửa xả nước thải", "Đã lắp đặt", "Chưa kết nối", "0,0%"],
+            ["NT-02", "Đã lắp đặt", "Chưa kết nối", None],
+        ],
     },
     "legal_basis": ["Khoản 3 Điều 97 Nghị định số 08/2022/NĐ-CP ngày 10 tháng 01 năm 2022 của Chính phủ"],
     "as_of": "2026-12-01",
@@ -64,14 +67,18 @@ def seed(count: int) -> tuple[list[int], int]:
     from app.facilities.models import Enterprise, Facility
     from app.notices import services
 
-    user, _ = create_user(f"bench-{uuid.uuid4().hex[:6]}@example.vn", "inspector", password="Mat-khau-thu-2026")
+    user, _ = create_user(
+        f"bench-{uuid.uuid4().hex[:6]}@example.vn", "inspector", password="Mat-khau-thu-2026"
+    )
     ids = []
     with acting_as("bench", user.id):
         for i in range(count):
             enterprise = Enterprise(name=f"Công ty TNHH Thủy sản số {i}")
             db.session.add(enterprise)
             db.session.flush()
-            facility = Facility(code=f"B{i:05d}", name=f"Nhà máy chế biến số {i}", enterprise_id=enterprise.id)
+            facility = Facility(
+                code=f"B{i:05d}", name=f"Nhà máy chế biến số {i}", enterprise_id=enterprise.id
+            )
             db.session.add(facility)
             db.session.flush()
             case = Case(facility_id=facility.id, kind="not_connected", evidence=EVIDENCE)
@@ -159,19 +166,28 @@ def bare_batch(html: str, count: int, workers: int) -> float:
     return time.perf_counter() - start
 
 
-def worker_batch(app, url: str, instance: Path, count: int, workers: int, redis_url: str, prefix: str) -> dict:
+def worker_batch(
+    app, url: str, instance: Path, count: int, workers: int, redis_url: str, prefix: str
+) -> dict:
     """Wall time of ``count`` notices issued by ``workers`` real RQ workers (the job split per worker)."""
     from app.db import commit
     from app.extensions import db
+    from app.jobs.dispatch import defer_job
     from app.jobs.models import JobRun
     from app.notices.services_bulk import BULK_ISSUE_JOB
-    from app.jobs.dispatch import defer_job
 
     with app.app_context():
         ids, user_id = seed(count)
         for part in range(workers):
             defer_job(BULK_ISSUE_JOB, requested_by_id=user_id, notice_ids=ids[part::workers], site_url=SITE)
         commit()
+        import sqlalchemy as sa
+
+        from app.notices.models import Notice
+
+        early = db.session.scalar(sa.select(sa.func.count(Notice.id)).where(Notice.status == "issued"))
+        if early:
+            raise RuntimeError(f"{early} notices were issued before the workers started: the jobs ran inline")
         db.session.remove()
     env = {
         **os.environ,
@@ -183,7 +199,10 @@ def worker_batch(app, url: str, instance: Path, count: int, workers: int, redis_
     }
     command = [sys.executable, "-m", "flask", "--app", "app", "worker", "--burst", "--no-scheduler"]
     start = time.perf_counter()
-    processes = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for _ in range(workers)]
+    processes = [
+        subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        for _ in range(workers)
+    ]
     for process in processes:
         _out, err = process.communicate(timeout=3600)
         if process.returncode != 0:
@@ -196,7 +215,9 @@ def worker_batch(app, url: str, instance: Path, count: int, workers: int, redis_
 
         runs = db.session.scalars(sa.select(JobRun).where(JobRun.name == BULK_ISSUE_JOB)).all()
         failed = sum(len((r.result or {}).get("failed", [])) for r in runs)
-        numbers = db.session.scalars(sa.select(Notice.number).where(Notice.status == "issued").order_by(Notice.number)).all()
+        numbers = db.session.scalars(
+            sa.select(Notice.number).where(Notice.status == "issued").order_by(Notice.number)
+        ).all()
         html = final_html(db.session.scalar(sa.select(Notice).where(Notice.status == "issued").limit(1)))
         db.session.remove()
     gapless = numbers == list(range(1, len(numbers) + 1))
@@ -209,18 +230,28 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--only", choices=("one", "batch"), help="Run one of the two measurements.")
     args = parser.parse_args()
     redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
     info = machine()
     print(f"notices benchmark {info['date_utc']} · PostgreSQL {info.get('postgresql')} · {info['cpus']} CPUs")
     for label, size in (("one", args.runs), ("batch", args.count)):
+        if args.only and label != args.only:
+            continue
         name = new_database_name(f"qt_bench_notices_{label}")
         create_pg_database(name)
         url = pg_url(name).replace("postgresql://", "postgresql+psycopg://", 1)
         try:
             with tempfile.TemporaryDirectory() as folder:
                 instance = Path(folder)
-                app = make_app(url, instance)
+                prefix = f"qt-bench-{uuid.uuid4().hex[:8]}"
+                # The batch's app enqueues on Redis at commit, so the workers (not this process) issue.
+                extra = (
+                    {"JOBS_MODE": "rq", "REDIS_URL": redis_url, "QUEUE_PREFIX": prefix}
+                    if label == "batch"
+                    else {}
+                )
+                app = make_app(url, instance, **extra)
                 migrate(app)
                 if label == "one":
                     one = one_notice(app, size)
@@ -229,11 +260,14 @@ def main() -> None:
                     print(f"   bare WeasyPrint, same HTML                          {one['bare_ms']:8.1f} ms")
                     print(f"   ratio {one['ratio']:.2f}x (goal <= 1.3x)")
                 else:
-                    prefix = f"qt-bench-{uuid.uuid4().hex[:8]}"
                     batch = worker_batch(app, url, instance, size, args.workers, redis_url, prefix)
                     base = bare_batch(batch.pop("html"), size, args.workers)
-                    print(f"2. batch of {size}, {args.workers} RQ workers vs {args.workers} processes of bare renders")
-                    print(f"   workers: {batch['wall_s']:.1f} s, issued {batch['issued']}, failed {batch['failed']}, gapless {batch['gapless']}")
+                    print(
+                        f"2. batch of {size}, {args.workers} RQ workers vs {args.workers} processes of bare renders"
+                    )
+                    print(
+                        f"   workers: {batch['wall_s']:.1f} s, issued {batch['issued']}, failed {batch['failed']}, gapless {batch['gapless']}"
+                    )
                     print(f"   bare:    {base:.1f} s")
                     print(f"   ratio {batch['wall_s'] / base:.2f}x (goal <= 1.5x)")
                 from app.extensions import db

@@ -18,6 +18,7 @@ from app.compliance.services import today
 from app.db import commit, rollback
 from app.errors import DomainError
 from app.extensions import db
+from app.notices.labels import STATUS_LABELS, TYPE_LABELS
 
 ACTORS = (ADMIN, INSPECTOR)
 PER_PAGE = 50
@@ -91,6 +92,8 @@ def _detail(case: Case, status: int = 200, **forms: Any):
         steps={s.position: s for s in current_steps()},
         events=services.events(case),
         notices=services.case_notices(case),
+        notice_types=TYPE_LABELS,
+        notice_statuses=STATUS_LABELS,
         draft_url=draft_link(case, position) if position else None,
         close_form=forms.get("close") or CloseCaseForm(prefix="close", formdata=None),
         assign_form=forms.get("assign") or _assign_form(case),

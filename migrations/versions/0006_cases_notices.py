@@ -110,7 +110,7 @@ LADDER = [
         "V/v đôn đốc lần 2 {breach_subject}",
         "Căn cứ {legal_basis};\n\n"
         "Ngày {previous_date}, {agency} đã có Công văn số {previous_number} đôn đốc {enterprise}. "
-        "Đến nay, {facility} vẫn {breach_sentence}\n\n" + _FACTS,
+        "Đến nay, qua theo dõi, {facility} {breach_sentence}\n\n" + _FACTS,
         "Đề nghị {enterprise} khắc phục ngay và báo cáo bằng văn bản về {agency} trước ngày "
         "{deadline}. Quá thời hạn trên, {agency} sẽ mời làm việc và xem xét xử lý theo quy định.",
         10,
@@ -123,7 +123,7 @@ LADDER = [
         "Làm việc về việc {breach_subject}",
         "Căn cứ {legal_basis};\n\n"
         "{agency} đã có Công văn số {previous_number} ngày {previous_date} đôn đốc {enterprise}; "
-        "đến nay {facility} vẫn {breach_sentence}\n\n" + _FACTS,
+        "nhưng đến nay {facility} {breach_sentence}\n\n" + _FACTS,
         "{agency} trân trọng kính mời đại diện lãnh đạo {enterprise} đến làm việc, mang theo "
         "báo cáo giải trình bằng văn bản, trước ngày {deadline}.",
         10,

@@ -51,6 +51,17 @@ class JobRun(db.Model):
             return 100 if self.status == "finished" else None
         return min(100, int(self.progress_done * 100 / self.progress_total))
 
+    def progress_json(self) -> dict[str, Any]:
+        """The run's status and progress as the progress bar polls them."""
+        return {
+            "id": self.id,
+            "status": self.status,
+            "done": self.progress_done,
+            "total": self.progress_total,
+            "percent": self.percent,
+            "message": self.progress_message,
+        }
+
     @property
     def is_done(self) -> bool:
         """True once the run finished or failed for good."""

@@ -45,11 +45,4 @@ def detail(run_id: int):
 def status(run_id: int):
     """A run's status and progress, polled by the progress bar."""
     run = db.session.get(JobRun, run_id) or abort(404)
-    return {
-        "id": run.id,
-        "status": run.status,
-        "done": run.progress_done,
-        "total": run.progress_total,
-        "percent": run.percent,
-        "message": run.progress_message,
-    }
+    return run.progress_json()

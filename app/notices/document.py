@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -19,6 +18,7 @@ from markupsafe import Markup
 from app.documents import body as blocks
 from app.documents.layout import DocumentType, has_addressee, symbol_of
 from app.documents.render import Document, Signer
+from app.files import write_once
 from app.notices import wording
 
 PDF_FOLDER = "notices"
@@ -110,21 +110,7 @@ def store_pdf(instance_path: str, data: bytes) -> tuple[str, str]:
     """Write the PDF under its hash once (temporary file, then rename); return (sha256, relative path)."""
     sha256 = hashlib.sha256(data).hexdigest()
     relative = pdf_relative_path(sha256)
-    path = os.path.join(instance_path, relative)
-    if not os.path.exists(path):
-        folder = os.path.dirname(path)
-        os.makedirs(folder, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".pdf-")
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-                stream.flush()
-                os.fsync(stream.fileno())
-            os.replace(temporary, path)
-        except BaseException:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
-            raise
+    write_once(os.path.join(instance_path, relative), data, prefix=".pdf-")
     return sha256, relative
 
 

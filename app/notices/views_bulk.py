@@ -151,11 +151,4 @@ def bulk_run(run_id: int):
 def bulk_run_status(run_id: int):
     """The run's status and progress, polled by the progress bar."""
     run = _run_or_404(run_id)
-    return {
-        "id": run.id,
-        "status": run.status,
-        "done": run.progress_done,
-        "total": run.progress_total,
-        "percent": run.percent,
-        "message": run.progress_message,
-    }
+    return run.progress_json()

@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import os
 import struct
-import tempfile
 import zlib
 from dataclasses import dataclass
 from io import BytesIO
@@ -29,6 +28,7 @@ from flask_babel import gettext as _
 from app.audit.actor import current_actor
 from app.errors import DomainError
 from app.extensions import db
+from app.files import write_once
 from app.stations.models import EvidenceFile
 
 PDF = "application/pdf"
@@ -194,22 +194,7 @@ def stored_path(sha256: str) -> str:
 
 def _write_once(sha256: str, data: bytes) -> None:
     """Write the bytes under their hash, atomically (temporary file then rename); once only."""
-    path = stored_path(sha256)
-    if os.path.exists(path):
-        return
-    folder = os.path.dirname(path)
-    os.makedirs(folder, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".upload-")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
+    write_once(stored_path(sha256), data, prefix=".upload-")
 
 
 def store_evidence(

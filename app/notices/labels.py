@@ -25,3 +25,18 @@ BREACH_LABELS = {
     "missing_parameters": _l("Missing parameters"),
     "exceedance": _l("Exceedances"),
 }
+# What the audit trail's actions on a notice mean, for its history.
+ACTION_LABELS = {
+    "notice.drafted": _l("Drafted"),
+    "notice.edited": _l("Draft edited"),
+    "notice.submitted": _l("Submitted for approval"),
+    "notice.approved": _l("Approved"),
+    "notice.returned": _l("Returned to draft"),
+    "notice.cancelled": _l("Cancelled"),
+    "notice.issued": _l("Issued"),
+    "notice.corrected": _l("Correction started"),
+    "notice.delivery_scheduled": _l("E-mails scheduled"),
+    "notice.delivery_retried": _l("E-mail sent again"),
+    "notice.acknowledged": _l("Receipt acknowledged"),
+    "notice.answered": _l("Answered by the enterprise"),
+}

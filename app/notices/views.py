@@ -20,7 +20,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.notices import bp, document, guard, services, services_issue
 from app.notices.forms import ActionForm, EditForm, ReasonForm
-from app.notices.labels import BREACH_LABELS, STATUS_LABELS, TYPE_LABELS
+from app.notices.labels import ACTION_LABELS, BREACH_LABELS, STATUS_LABELS, TYPE_LABELS
 from app.notices.models import DOCUMENT_TYPES, NOTICE_STATUSES, Notice, NoticeAnswer, NoticeReceipt
 from app.stations.evidence import evidence_of
 
@@ -130,6 +130,7 @@ def detail(notice_id: int):
         notice=notice,
         paragraphs=document.wording.paragraphs(notice.body),
         history=history,
+        action_labels=ACTION_LABELS,
         answers=answers,
         answer_files=evidence_of("notice_answers", [a.id for a in answers]),
         receipts=receipts,

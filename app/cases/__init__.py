@@ -3,3 +3,11 @@
 from flask import Blueprint
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
+
+
+@bp.app_template_global()
+def breach_label(kind: str) -> str:
+    """The name of a breach kind (the kind itself when unknown)."""
+    from app.cases.labels import BREACH_LABELS
+
+    return str(BREACH_LABELS.get(kind, kind))

@@ -2,8 +2,8 @@
 
 A step row is never changed in place: an edit sets ``superseded_at`` on the current
 row and inserts its successor, so every notice keeps pointing at the wording and the
-days it was drafted from. The notices part reads the current rows itself
-(``superseded_at IS NULL``); ``current_steps`` is the same query.
+days it was drafted from. ``current_steps`` and ``current_step`` are the one
+query of the rows in force (``superseded_at IS NULL``), for cases and notices.
 """
 
 from __future__ import annotations

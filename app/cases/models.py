@@ -15,17 +15,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.cases.sweep import KINDS
 from app.db import utcnow
 from app.extensions import db
 
-BREACH_KINDS = (
-    "not_installed",
-    "not_connected",
-    "lost_connection",
-    "low_completeness",
-    "missing_parameters",
-    "exceedance",
-)
+BREACH_KINDS = KINDS
 CASE_STATUSES = ("open", "closed")
 EVENT_KINDS = ("opened", "updated", "closed", "reopened", "notice_issued", "note")
 LADDER_DOCUMENT_TYPES = ("CV", "GM", "TB", "TTr")

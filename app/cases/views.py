@@ -25,8 +25,8 @@ PER_PAGE = 50
 
 
 def draft_link(case: Case, position: int) -> str:
-    """Where the notices part drafts a step of a case (a plain path: that route is theirs)."""
-    return f"/notices/new?case={case.id}&step={position}"
+    """The page that drafts a step of a case."""
+    return url_for("notices.new", case=case.id, step=position)
 
 
 def _filters() -> services.Filters:

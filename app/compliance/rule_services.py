@@ -27,7 +27,7 @@ from app.db import utcnow
 from app.errors import DomainError, NotFound
 from app.extensions import db
 from app.facilities.models import Facility
-from app.jobs.dispatch import PENDING_KEY, defer_job
+from app.jobs.dispatch import defer_job
 from app.jobs.models import JobRun
 
 REEVALUATE_JOB = "compliance.reevaluate_all"
@@ -240,12 +240,8 @@ def _successor(base: RuleVersion, data: dict[str, Any], span: Span, **columns: A
 
 
 def _reevaluate_later() -> JobRun:
-    """One re-evaluation per transaction, however many versions it records: the run reads them all."""
-    for run_id in db.session.info.get(PENDING_KEY, []):
-        run = db.session.get(JobRun, run_id)
-        if run is not None and run.name == REEVALUATE_JOB and run.status == "pending":
-            return run
-    return defer_job(REEVALUATE_JOB, requested_by_id=current_actor().user_id)
+    # One re-evaluation per transaction, however many versions it records: the run reads them all.
+    return defer_job(REEVALUATE_JOB, requested_by_id=current_actor().user_id, once_per_transaction=True)
 
 
 def _required_reason(reason: str | None) -> str:

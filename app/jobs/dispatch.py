@@ -74,10 +74,20 @@ def defer_job(
     run_after: datetime | None = None,
     dedupe_key: str | None = None,
     requested_by_id: int | None = None,
+    once_per_transaction: bool = False,
     **kwargs: Any,
 ) -> JobRun:
-    """Record a run of a job in the current transaction; it is enqueued after commit."""
+    """Record a run of a job in the current transaction; it is enqueued after commit.
+
+    ``once_per_transaction``: a run of the same job and arguments already deferred in
+    this transaction is returned instead (for jobs that read the state as a whole).
+    """
     declared = spec(name)
+    if once_per_transaction:
+        for run_id in db.session.info.get(PENDING_KEY, []):
+            run = db.session.get(JobRun, run_id)
+            if run is not None and run.name == name and run.args == kwargs:
+                return run
     run = JobRun(
         name=name,
         queue=declared.queue,

@@ -9,8 +9,8 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
+from app.cases.labels import BREACH_LABELS
 from app.cases.models import BREACH_KINDS
-from app.notices.labels import BREACH_LABELS
 
 
 def lines(text: str | None) -> list[str]:

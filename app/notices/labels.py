@@ -1,4 +1,4 @@
-"""Names shown on the notice pages for statuses, document types and breach kinds."""
+"""Names shown on the notice pages for statuses, document types and audit actions."""
 
 from flask_babel import lazy_gettext as _l
 
@@ -16,14 +16,6 @@ TYPE_LABELS = {
     "TTr": _l("Submission"),
     "BB": _l("Minutes"),
     "BC": _l("Report"),
-}
-BREACH_LABELS = {
-    "not_installed": _l("Not installed"),
-    "not_connected": _l("Not connected"),
-    "lost_connection": _l("Lost connection"),
-    "low_completeness": _l("Low completeness"),
-    "missing_parameters": _l("Missing parameters"),
-    "exceedance": _l("Exceedances"),
 }
 # What the audit trail's actions on a notice mean, for its history.
 ACTION_LABELS = {

@@ -15,7 +15,8 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app.audit.services import record
-from app.cases.models import Case, LadderStep
+from app.cases.ladder_services import current_step
+from app.cases.models import Case
 from app.db import utcnow
 from app.errors import DomainError
 from app.extensions import db
@@ -45,16 +46,6 @@ class WrongState(DomainError):
 def today_local():
     """Today's date in Việt Nam."""
     return datetime.now(LOCAL_TZ).date()
-
-
-def current_step(position: int) -> LadderStep:
-    """The ladder step in force at ``position``."""
-    step = db.session.scalar(
-        sa.select(LadderStep).where(LadderStep.position == position, LadderStep.superseded_at.is_(None))
-    )
-    if step is None:
-        raise DomainError(_("The ladder has no step %(n)d in force.", n=position), field="step")
-    return step
 
 
 def last_issued(case_id: int) -> Notice | None:

@@ -8,7 +8,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.cases.ladder import Proposal, Step, propose
-from app.cases.models import Case, LadderStep
+from app.cases.ladder_services import as_steps, current_steps
+from app.cases.models import Case
 from app.extensions import db
 from app.jobs.dispatch import defer_job
 from app.jobs.models import JobRun
@@ -29,10 +30,7 @@ class Candidate:
 
 def ladder() -> list[Step]:
     """The steps in force, as the ladder arithmetic takes them."""
-    rows = db.session.scalars(
-        sa.select(LadderStep).where(LadderStep.superseded_at.is_(None)).order_by(LadderStep.position)
-    )
-    return [Step(row.position, row.answer_days, row.wait_days) for row in rows]
+    return as_steps(current_steps())
 
 
 def candidates(position: int, kind: str | None = None, limit: int = 2000) -> list[Candidate]:

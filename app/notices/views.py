@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from app.audit.models import AuditEvent
 from app.auth.access import allow
 from app.auth.roles import INSPECTOR, LEADER, STAFF
+from app.cases.labels import BREACH_LABELS
 from app.cases.models import Case
 from app.db import commit, rollback
 from app.documents.render import DocumentError
@@ -20,7 +21,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.notices import bp, document, guard, services, services_issue
 from app.notices.forms import ActionForm, EditForm, ReasonForm
-from app.notices.labels import ACTION_LABELS, BREACH_LABELS, STATUS_LABELS, TYPE_LABELS
+from app.notices.labels import ACTION_LABELS, STATUS_LABELS, TYPE_LABELS
 from app.notices.models import DOCUMENT_TYPES, NOTICE_STATUSES, Notice, NoticeAnswer, NoticeReceipt
 from app.stations.evidence import evidence_of
 

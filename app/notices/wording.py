@@ -1,7 +1,7 @@
 """A ladder step's wording filled from a case's evidence: pure, no Flask, no database.
 
-The step's templates use str.format fields (the brief of the cases, notices and
-delivery parts): {breach_subject} {breach_sentence} {facility} {enterprise}
+The step's templates use str.format fields (app/cases/models.py, LadderStep):
+{breach_subject} {breach_sentence} {facility} {enterprise}
 {agency} {legal_basis} {deadline} {previous_number} {previous_date} {facts}.
 ``{deadline}`` stays in the draft's text (the deadline is counted from the issue
 date, known only at issue) and ``{facts}`` stays as its own paragraph: it marks

@@ -52,6 +52,17 @@ def test_rolled_back_change_loses_its_job_too():
     assert db.session.scalar(sa.select(sa.func.count(JobRun.id)).where(JobRun.name == "tests.echo")) == 0
 
 
+def test_once_per_transaction_reuses_the_run_deferred_in_the_same_transaction():
+    first = defer_job("tests.echo", once_per_transaction=True, value=5)
+    assert defer_job("tests.echo", once_per_transaction=True, value=5) is first
+    other = defer_job("tests.echo", once_per_transaction=True, value=6)
+    assert other is not first
+    commit()
+    assert sorted(c["value"] for c in CALLS) == [5, 6]
+    later = defer_job("tests.echo", once_per_transaction=True, value=5)
+    assert later.id != first.id
+
+
 def test_a_run_executes_once_even_if_enqueued_twice():
     run = defer_job("tests.echo", value=3)
     commit()

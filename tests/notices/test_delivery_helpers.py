@@ -9,9 +9,7 @@ inserted complete (migration 0006 freezes them), with a real PDF rendered by
 from __future__ import annotations
 
 import functools
-import hashlib
 import itertools
-import os
 import secrets
 import socket
 import threading
@@ -27,6 +25,7 @@ from flask import current_app
 from app.db import utcnow
 from app.extensions import db
 from app.formatting import LOCAL_TZ
+from app.notices import document
 from app.notices.models import Notice
 
 NUMBERS = itertools.count(secrets.randbelow(10_000) * 100 + 1)
@@ -114,15 +113,8 @@ def notice_pdf() -> bytes:
 
 
 def store_pdf(data: bytes) -> tuple[str, str]:
-    """Write a PDF under the instance folder as the notices part does; (sha256, relative path)."""
-    sha256 = hashlib.sha256(data).hexdigest()
-    relative = os.path.join("notices", sha256[:2], f"{sha256}.pdf")
-    path = os.path.join(current_app.instance_path, relative)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    if not os.path.exists(path):
-        with open(path, "wb") as stream:
-            stream.write(data)
-    return sha256, relative
+    """Write a PDF under the instance folder as issuing does; (sha256, relative path)."""
+    return document.store_pdf(current_app.instance_path, data)
 
 
 def issued_notice(

@@ -214,12 +214,17 @@ class Visit:
             self.problems = [p for p in self.problems if refused not in p]
 
     def step(self, name: str) -> Path:
-        """Keep a screenshot of the page as it is now; no page so far has had a problem."""
+        """Keep a screenshot of the page as it is now; no page so far had a problem, this one fits the window."""
         self.page.wait_for_load_state("load")
         self.steps += 1
         slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
         path = self.folder / f"{self.prefix}-{self.steps:02d}-{slug}.png"
         self.page.screenshot(path=str(path), full_page=True)
+        overflow = self.page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        if overflow > 0:
+            self.problems.append(f"{self.page.url} is {overflow}px wider than the window")
         assert self.problems == [], self.problems
         return path
 

@@ -2,8 +2,9 @@
 
 The app runs in a thread (werkzeug) on a free 127.0.0.1 port with a database of
 its own (the browser cannot see a test's uncommitted transaction), CSRF
-protection on, jobs inline and a real local SMTP server. One browser serves the
-whole session; each user of a test gets a fresh browser context. Every page a
+protection on, jobs inline and a real local SMTP server. One browser serves all
+the browser tests (package scope: Playwright's event loop must be gone before
+the tests after them run); each user of a test gets a fresh browser context. Every page a
 test visits is watched for JavaScript errors, console errors and
 Content-Security-Policy violations, and every step's screenshot is kept under
 ``test-artifacts/e2e/`` (or ``QUANTRAC_E2E_ARTIFACTS``).
@@ -59,15 +60,24 @@ document.addEventListener("securitypolicyviolation", function (e) {
 """
 
 
+# What this run's browser tests looked at, for the summary line.
+CHECKED = {"pages": 0, "screenshots": 0}
+
+
 def chromium_path() -> str:
     """The Chromium executable of the machine (never a downloaded one)."""
     return os.environ.get("QUANTRAC_CHROMIUM", "/usr/bin/chromium")
 
 
-@pytest.fixture(scope="session")
+def artifacts_folder() -> Path:
+    """Where screenshots and downloads are kept (git-ignored)."""
+    return Path(os.environ.get("QUANTRAC_E2E_ARTIFACTS") or Path(ROOT) / "test-artifacts" / "e2e")
+
+
+@pytest.fixture(scope="package")
 def artifacts() -> Path:
     """The folder of this run's screenshots and downloads, emptied at the start."""
-    folder = Path(os.environ.get("QUANTRAC_E2E_ARTIFACTS") or Path(ROOT) / "test-artifacts" / "e2e")
+    folder = artifacts_folder()
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     return folder
@@ -75,12 +85,15 @@ def artifacts() -> Path:
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     """Say where the screenshots are when browser tests ran."""
-    folder = Path(os.environ.get("QUANTRAC_E2E_ARTIFACTS") or Path(ROOT) / "test-artifacts" / "e2e")
-    if folder.is_dir() and any(folder.iterdir()):
-        terminalreporter.write_line(f"browser test screenshots: {folder}")
+    folder = artifacts_folder()
+    if CHECKED["screenshots"]:
+        terminalreporter.write_line(
+            f"browser tests: {CHECKED['pages']} pages checked for script errors and policy violations,"
+            f" {CHECKED['screenshots']} screenshots in {folder}"
+        )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
     """Debian's Chromium through Playwright, one for the whole session."""
     executable = chromium_path()
@@ -132,7 +145,7 @@ def _seed_users(application) -> tuple[dict[str, str], int]:
         return emails, enterprise.id
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def live(tmp_path_factory) -> Iterator[LiveServer]:
     """The app in a server thread on a database of its own, with a local SMTP server."""
     from flask_migrate import upgrade
@@ -178,16 +191,23 @@ class Visit:
         self.page = self.context.new_page()
         self.page.on("console", self._console)
         self.page.on("pageerror", lambda error: self.problems.append(f"JavaScript error: {error}"))
+        self.page.on("dialog", self._dialog)
         self.page.on("response", self._response)
 
     def _console(self, message) -> None:
         if message.type == "error":
             self.problems.append(f"console error: {message.text}")
 
+    def _dialog(self, dialog) -> None:
+        """No page of the app opens a dialog: one would be injected script."""
+        self.problems.append(f"dialog opened: {dialog.message}")
+        dialog.dismiss()
+
     def _response(self, response) -> None:
         """Every HTML page carries a policy without inline code and refuses framing."""
         if response.request.resource_type != "document" or response.status >= 300:
             return
+        CHECKED["pages"] += 1
         headers = response.headers
         if headers.get("content-type", "").startswith("text/html"):
             policy = headers.get("content-security-policy", "")
@@ -220,6 +240,7 @@ class Visit:
         slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
         path = self.folder / f"{self.prefix}-{self.steps:02d}-{slug}.png"
         self.page.screenshot(path=str(path), full_page=True)
+        CHECKED["screenshots"] += 1
         overflow = self.page.evaluate(
             "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )

@@ -8,29 +8,27 @@ from tests.e2e.conftest import ENTERPRISE_NAME
 
 pytestmark = pytest.mark.own_database
 
-# Role -> (heading of its home page, a menu entry it has, a menu entry it must not have).
+# Role -> (its label, heading of its home page, a menu entry it has, a menu entry it must not have).
 HOMES = {
-    "admin": ("Quản trị hệ thống", "Người dùng", "Trạm của tôi"),
-    "inspector": ("Bàn làm việc của cán bộ", "Hồ sơ vi phạm", "Người dùng"),
-    "leader": ("Tổng quan dành cho lãnh đạo", "Hồ sơ vi phạm", "Người dùng"),
-    "enterprise": (ENTERPRISE_NAME, "Trạm của tôi", "Hồ sơ vi phạm"),
+    "admin": ("Quản trị viên", "Quản trị hệ thống", "Người dùng", "Trạm của tôi"),
+    "inspector": ("Cán bộ", "Bàn làm việc của cán bộ", "Hồ sơ vi phạm", "Người dùng"),
+    "leader": ("Lãnh đạo", "Tổng quan dành cho lãnh đạo", "Hồ sơ vi phạm", "Người dùng"),
+    "enterprise": ("Người dùng doanh nghiệp", ENTERPRISE_NAME, "Trạm của tôi", "Hồ sơ vi phạm"),
 }
 
 
 @pytest.mark.parametrize("role", sorted(HOMES))
 def test_each_role_logs_in_and_sees_its_home(visit, role) -> None:
-    heading, has, lacks = HOMES[role]
-    anonymous = visit()
-    anonymous.goto("/")
-    assert anonymous.page.url.endswith("/login")
-    assert anonymous.page.locator("h1").inner_text() == "Đăng nhập"
-    anonymous.step("login page")
-
-    user = visit(role)
+    label, heading, has, lacks = HOMES[role]
+    user = visit()
+    user.goto("/")
+    assert user.page.url.endswith("/login") and user.page.locator("h1").inner_text() == "Đăng nhập"
+    user.step("login page")
+    user.log_in(role)
     assert user.page.locator("main h1").inner_text() == heading
     menu = user.page.locator("header nav").inner_text()
     assert has in menu and lacks not in menu
-    assert user.page.locator(".who .role").inner_text().strip()
+    assert user.page.locator(".who .role").inner_text() == label
     user.step(f"home of {role}")
 
     user.click("text=Đăng xuất")

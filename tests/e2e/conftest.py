@@ -292,3 +292,5 @@ def visit(browser, live, artifacts, request) -> Iterator[Any]:
     finally:
         for session in opened:
             session.close()
+    # Pages opened after a test's last step are held to the same checks.
+    assert [p for session in opened for p in session.problems] == []

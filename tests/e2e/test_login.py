@@ -57,10 +57,18 @@ def test_the_watch_reports_a_csp_violation_and_a_javascript_error(visit) -> None
         "() => { const s = document.createElement('script'); s.textContent = 'window.x = 1;';"
         " document.body.appendChild(s); }"
     )
-    user.page.wait_for_function("() => true")
     user.page.evaluate("() => { setTimeout(() => { throw new Error('boom'); }, 0); }")
-    user.page.wait_for_timeout(200)
-    assert any(p.startswith("CSP: script-src") for p in user.problems), user.problems
-    assert any("boom" in p for p in user.problems), user.problems
+
+    def seen() -> bool:
+        return any(p.startswith("CSP: script-src") for p in user.problems) and any(
+            "boom" in p for p in user.problems
+        )
+
+    for _ in range(100):  # the reports arrive asynchronously
+        if seen():
+            break
+        user.page.wait_for_timeout(50)
+    assert seen(), user.problems
     with pytest.raises(AssertionError):
         user.step("violations seen")
+    user.problems.clear()

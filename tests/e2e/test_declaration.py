@@ -67,6 +67,7 @@ def test_enterprise_declares_a_connection_and_an_inspector_verifies_it(visit, li
     inspector.click(f"main tr:has-text('{station_code}') >> text=Xem xét")
     page = inspector.page.locator("main").inner_text()
     assert "203.113.10.25" in page and "bien-ban-ket-noi.pdf" in page
+    assert since.strftime("%H:%M %d/%m/%Y") in page  # the declared time as Vietnamese users write it
     # The evidence as the enterprise sent it, served to the inspector.
     href = inspector.page.locator("main a:has-text('bien-ban-ket-noi.pdf')").get_attribute("href")
     served = inspector.context.request.get(href)

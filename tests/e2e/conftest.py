@@ -216,22 +216,24 @@ class Visit:
             if "frame-ancestors 'none'" not in policy:
                 self.problems.append(f"framing allowed on {response.url}")
 
+    def _answered(self, response, status: int, what: str) -> None:
+        assert response is not None and response.status == status, (what, response and response.status)
+        if status >= 400:
+            # The refusal the test asked for is not a problem of the page.
+            refused = f"Failed to load resource: the server responded with a status of {status}"
+            self.problems = [p for p in self.problems if refused not in p]
+
     def goto(self, path: str, status: int = 200):
-        """Open a path of the app; it must answer ``status``."""
+        """Open a path of the app; it must answer ``status`` (after any redirect)."""
         response = self.page.goto(path)
-        assert response is not None and response.status == status, (path, response and response.status)
+        self._answered(response, status, path)
         return response
 
     def click(self, selector: str, status: int = 200) -> None:
         """Click something that loads a new page, which must answer ``status`` (after any redirect)."""
         with self.page.expect_navigation() as navigation:
             self.page.click(selector)
-        response = navigation.value
-        assert response is not None and response.status == status, (selector, response and response.status)
-        if status >= 400:
-            # The refusal the test asked for is not a problem of the page.
-            refused = f"Failed to load resource: the server responded with a status of {status}"
-            self.problems = [p for p in self.problems if refused not in p]
+        self._answered(navigation.value, status, selector)
 
     def step(self, name: str) -> Path:
         """Keep a screenshot of the page as it is now; no page so far had a problem, this one fits the window."""

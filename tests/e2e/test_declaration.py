@@ -14,7 +14,7 @@ from app.formatting import LOCAL_TZ
 from app.stations.models import Declaration, Station
 from tests.portal.helpers import make_station, pdf_bytes
 
-pytestmark = pytest.mark.own_database
+pytestmark = [pytest.mark.own_database, pytest.mark.browser]
 
 STATION = "E2EDECLNT1"
 

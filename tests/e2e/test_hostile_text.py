@@ -11,7 +11,7 @@ from app.facilities.models import Facility
 from app.notices.models import NoticeAnswer
 from tests.notices.test_delivery_helpers import issued_notice
 
-pytestmark = pytest.mark.own_database
+pytestmark = [pytest.mark.own_database, pytest.mark.browser]
 
 HOSTILE = "\n".join(
     [

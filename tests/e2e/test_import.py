@@ -11,7 +11,7 @@ from app.stations.models import Station
 from tests.e2e.conftest import ENTERPRISE_NAME, ENTERPRISE_TAX_CODE
 from tests.facilities.import_helpers import facility, station, table, write_xlsx
 
-pytestmark = pytest.mark.own_database
+pytestmark = [pytest.mark.own_database, pytest.mark.browser]
 
 
 def workbook(flow) -> dict:

@@ -6,7 +6,7 @@ import pytest
 
 from tests.e2e.conftest import ENTERPRISE_NAME
 
-pytestmark = pytest.mark.own_database
+pytestmark = [pytest.mark.own_database, pytest.mark.browser]
 
 # Role -> (its label, heading of its home page, a menu entry it has, a menu entry it must not have).
 HOMES = {

@@ -27,7 +27,7 @@ from tests.conftest import require_service
 from tests.e2e.conftest import ENTERPRISE_NAME
 from tests.notices.conftest import EVIDENCE
 
-pytestmark = pytest.mark.own_database
+pytestmark = [pytest.mark.own_database, pytest.mark.browser]
 
 FACILITY_NAME = "Nhà máy chế biến thủy sản Bình Thủy"
 

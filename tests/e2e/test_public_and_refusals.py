@@ -13,7 +13,7 @@ from app.extensions import db
 from app.facilities.models import Enterprise, Facility
 from tests.notices.test_delivery_helpers import issued_notice, notice_pdf
 
-pytestmark = pytest.mark.own_database
+pytestmark = [pytest.mark.own_database, pytest.mark.browser]
 
 
 @pytest.fixture(scope="module")

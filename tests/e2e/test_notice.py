@@ -26,6 +26,7 @@ from app.notices.models import Notice, NoticeReceipt
 from tests.conftest import require_service
 from tests.e2e.conftest import ENTERPRISE_NAME
 from tests.notices.conftest import EVIDENCE
+from tests.portal.helpers import pdf_bytes
 
 pytestmark = [pytest.mark.own_database, pytest.mark.browser]
 
@@ -62,7 +63,7 @@ def notice_of(case_id: int) -> Notice:
     return db.session.scalars(sa.select(Notice).where(Notice.case_id == case_id)).one()
 
 
-def test_notice_from_case_to_acknowledgement(visit, live, case_id) -> None:
+def test_notice_from_case_to_acknowledgement(visit, live, case_id, tmp_path) -> None:
     inspector = visit("inspector")
     inspector.goto(f"/cases/{case_id}")
     inspector.step("case")
@@ -122,6 +123,13 @@ def test_notice_from_case_to_acknowledgement(visit, live, case_id) -> None:
     enterprise.step("acknowledged")
     portal_pdf = enterprise.download("a:text-is('Tải tệp PDF')", "portal.pdf")
     assert portal_pdf.read_bytes() == staff_pdf.read_bytes()
+    report = pdf_bytes("Bao cao khac phuc E2E")
+    (tmp_path / "bao-cao-khac-phuc.pdf").write_bytes(report)
+    enterprise.page.fill("#text", "Công ty đã ký hợp đồng kết nối.\nDự kiến hoàn thành trong tháng.")
+    enterprise.page.set_input_files("#evidence", str(tmp_path / "bao-cao-khac-phuc.pdf"))
+    enterprise.click("button:text-is('Gửi trả lời')")
+    assert "Đã gửi văn bản trả lời cho Sở." in enterprise.flash()
+    enterprise.step("answered")
 
     with live.app.app_context():
         kinds = db.session.scalars(
@@ -141,7 +149,11 @@ def test_notice_from_case_to_acknowledgement(visit, live, case_id) -> None:
         attached = [part.get_content() for part in mail.message.iter_attachments()]
         assert attached == [staff_pdf.read_bytes()]
 
-    # Staff see the acknowledgement on the notice's page.
+    # Staff see the acknowledgement and the answer, its attachment as sent.
     inspector.page.reload()
-    assert "Người dùng enterprise" in inspector.page.locator("main").inner_text()
-    inspector.step("acknowledgement seen by staff")
+    answers = inspector.page.locator("main section[aria-labelledby=answers]").inner_text()
+    assert "Công ty đã ký hợp đồng kết nối.\nDự kiến hoàn thành trong tháng." in answers
+    assert "Đã xác nhận nhận văn bản · Người dùng enterprise" in answers
+    href = inspector.page.locator("main a:text-is('bao-cao-khac-phuc.pdf')").get_attribute("href")
+    assert inspector.context.request.get(href).body() == report
+    inspector.step("answer and acknowledgement seen by staff")

@@ -18,8 +18,21 @@ def local(moment: datetime) -> datetime:
     return moment.astimezone(LOCAL_TZ)
 
 
-def format_date(value: date | datetime | None) -> str:
-    """05/01/2026 (a moment is first taken to local time)."""
+def _stored(value: date | datetime | str | None) -> date | datetime | None:
+    """A value, or the ISO text of one as stored in JSON (local time when it names no offset)."""
+    if not isinstance(value, str):
+        return value
+    if not value:
+        return None
+    if len(value) == 10:
+        return date.fromisoformat(value)
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=LOCAL_TZ)
+
+
+def format_date(value: date | datetime | str | None) -> str:
+    """05/01/2026 (a moment is first taken to local time; ISO text is read first)."""
+    value = _stored(value)
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -27,8 +40,9 @@ def format_date(value: date | datetime | None) -> str:
     return value.strftime("%d/%m/%Y")
 
 
-def format_datetime(value: datetime | None) -> str:
-    """14:05 05/01/2026 in local time."""
+def format_datetime(value: datetime | str | None) -> str:
+    """14:05 05/01/2026 in local time (ISO text without an offset is local time already)."""
+    value = _stored(value)
     if value is None:
         return ""
     return local(value).strftime("%H:%M %d/%m/%Y")

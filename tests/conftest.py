@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -168,12 +170,12 @@ def login(client):
     return do
 
 
-@pytest.fixture
-def own_database(tmp_path) -> Iterator[str]:
-    """A database of the test's own (for tests that cross a process or connection boundary)."""
+@contextmanager
+def own_database_at(folder: Path) -> Iterator[str]:
+    """Create a database of one's own (a SQLite file in ``folder``, or a PostgreSQL database), drop it after."""
     base = os.environ.get("TEST_DATABASE_URL")
     if not base:
-        yield "sqlite:///" + str(tmp_path / "own.sqlite3")
+        yield "sqlite:///" + str(folder / "own.sqlite3")
         return
     url = sa.engine.make_url(normalise_database_url(base))
     name = f"qt_own_{uuid.uuid4().hex[:12]}"
@@ -186,6 +188,13 @@ def own_database(tmp_path) -> Iterator[str]:
         with admin.connect() as conn:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
+
+
+@pytest.fixture
+def own_database(tmp_path) -> Iterator[str]:
+    """A database of the test's own (for tests that cross a process or connection boundary)."""
+    with own_database_at(tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

@@ -15,6 +15,14 @@ def test_dates_in_local_time():
     assert format_datetime(moment) == "03:30 05/01/2026"
 
 
+def test_iso_text_as_stored_in_json():
+    # Declared values keep local ISO text: without an offset it is Việt Nam's time already.
+    assert format_date("2026-01-02") == "02/01/2026"
+    assert format_datetime("2026-01-03T07:30") == "07:30 03/01/2026"
+    assert format_datetime("2026-01-03T00:30+00:00") == "07:30 03/01/2026"
+    assert format_date("") == format_datetime(None) == ""
+
+
 @pytest.mark.parametrize(
     ("value", "decimals", "text"),
     [

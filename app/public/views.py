@@ -1,0 +1,150 @@
+"""The public disclosure pages (no login), when an administrator has switched them on.
+
+- ``/public/`` facilities under an obligation: stations, status, last month's completeness;
+- ``/public/facilities/<code>`` a facility's hourly means of the last 30 days (table and charts);
+- ``/public/air`` ambient stations: latest hourly and daily VN_AQI with the six bands;
+- ``/public/air/<code>`` an ambient station's hourly AQI (48 hours) and daily AQI (30 days).
+
+Switched off (the default), every page is a 404. Responses may be cached for
+``CACHE_SECONDS`` by browsers and proxies, and carry an ETag for conditional requests.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import Response, abort, render_template, request
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from app.auth.access import public
+from app.charts.svg import Point, coloured_columns, line_chart
+from app.compliance.limits import UNITS
+from app.db import utcnow
+from app.public import bp
+from app.public import services as svc
+from app.public.air_services import air_overview, recent_hours
+from app.settings.services import get as setting
+from app.telemetry.slots import local_day, to_local
+
+CACHE_SECONDS = 300
+AMBIENT_UNIT = "µg/m³"
+
+
+@bp.before_request
+def switched_on() -> None:
+    """Every public page is a 404 unless an administrator switched the page on."""
+    if not svc.is_enabled():
+        abort(404)
+
+
+@bp.after_request
+def cacheable(response: Response) -> Response:
+    """Let browsers and proxies keep a page a few minutes; answer 304 to a matching ETag."""
+    if response.status_code == 200:
+        response.headers["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
+        response.add_etag()
+        response.make_conditional(request)
+    return response
+
+
+@bp.route("/", endpoint="index")
+@public
+def index():
+    """Facilities under an obligation, their stations' status and last full month's completeness."""
+    now = utcnow()
+    return render_template(
+        "public/index.html",
+        facilities=svc.facilities_under_obligation(now),
+        month=svc.last_month(now),
+        target=float(setting("threshold.completeness_target")),
+        now=now,
+    )
+
+
+def _chart(parameter: str, hours: tuple[datetime, ...], means: tuple[float | None, ...], unit: str) -> Markup:
+    points = [Point(h, m) for h, m in zip(hours, means, strict=True) if m is not None]
+    return line_chart(
+        points,
+        hours[0],
+        hours[-1] + timedelta(hours=1),
+        title=_("%(parameter)s: hourly means", parameter=parameter),
+        unit=unit,
+        max_step=timedelta(hours=1),
+    )
+
+
+@bp.route("/facilities/<code>", endpoint="facility")
+@public
+def facility(code: str):
+    """A facility's hourly means of the last 30 days, per station, as charts and a table."""
+    now = utcnow()
+    found = svc.facilities_under_obligation(now, code=code)
+    if not found:
+        abort(404)
+    first, last = svc.public_period(now)
+    stations = {}
+    for station in svc.serving_stations(code, now):
+        hours = svc.station_hours(station, first, last)
+        units = {p: UNITS.get(p, "") for p in hours.parameters}
+        charts = {p: _chart(p, hours.hours, hours.means[p], units[p]) for p in hours.parameters}
+        stations[station.code] = {"hours": hours, "charts": charts, "units": units}
+    return render_template(
+        "public/facility.html", facility=found[0], stations=stations, first=first, last=last, now=now
+    )
+
+
+def _aqi_columns(hours, title: str) -> Markup:
+    columns = [
+        (
+            to_local(h.start).strftime("%H:%M %d/%m"),
+            h.index.aqi,
+            h.index.band.hex if h.index.band else "#ffffff",
+        )
+        for h in reversed(hours)
+    ]
+    return coloured_columns(columns, title=title)
+
+
+@bp.route("/air", endpoint="air")
+@public
+def air():
+    """Ambient stations with their latest hourly and daily VN_AQI."""
+    now = utcnow()
+    stations, version = air_overview(now)
+    return render_template(
+        "public/air.html",
+        stations=stations,
+        version=version,
+        rules=svc.aqi_rules(local_day(now))[0] if version else None,
+        now=now,
+        today=local_day(now),
+    )
+
+
+@bp.route("/air/<code>", endpoint="air_station")
+@public
+def air_station(code: str):
+    """An ambient station's hourly AQI of the last 48 hours and daily AQI of the last 30 days."""
+    now = utcnow()
+    stations, version = air_overview(now, code=code)
+    if not stations:
+        abort(404)
+    air = stations[0]
+    hours = recent_hours(air, now)
+    days = list(reversed(air.days))
+    daily = [
+        (d.day.strftime("%d/%m"), d.index.aqi, d.index.band.hex if d.index.band else "#fff") for d in air.days
+    ]
+    return render_template(
+        "public/air_station.html",
+        air=air,
+        hours=hours,
+        days=days,
+        version=version,
+        rules=svc.aqi_rules(local_day(now))[0],
+        hourly_chart=_aqi_columns(hours, _("Hourly VN_AQI, last 48 hours")),
+        daily_chart=coloured_columns(daily, title=_("Daily VN_AQI, last 30 days")),
+        unit=AMBIENT_UNIT,
+        now=now,
+    )

@@ -247,6 +247,8 @@ def coloured_columns(
     for i in range(ticks):
         index = round(i * (len(values) - 1) / max(ticks - 1, 1))
         x = left + (index + 0.5) * step
-        body.append(_text(x, height - 8, values[index][0], "middle", 10, MUTED))
+        anchor = "start" if i == 0 else "end" if i == ticks - 1 else "middle"
+        x = left if anchor == "start" else left + plot_w if anchor == "end" else x
+        body.append(_text(x, height - 8, values[index][0], anchor, 10, MUTED))
     shown = sum(1 for _, v, _c in values if v is not None)
     return _svg(width, height, title, f"{shown} of {len(values)} columns with a value", body)

@@ -19,11 +19,13 @@ from markupsafe import Markup
 
 from app.auth.access import public
 from app.charts.svg import Point, coloured_columns, line_chart
+from app.compliance.describe import INDUSTRIES
 from app.compliance.limits import UNITS
 from app.db import utcnow
 from app.public import bp
 from app.public import services as svc
 from app.public.air_services import air_overview, recent_hours
+from app.public.aqi import band_of
 from app.settings.services import get as setting
 from app.telemetry.slots import local_day, to_local
 
@@ -56,6 +58,7 @@ def index():
     return render_template(
         "public/index.html",
         facilities=svc.facilities_under_obligation(now),
+        industries=INDUSTRIES,
         month=svc.last_month(now),
         target=float(setting("threshold.completeness_target")),
         now=now,
@@ -90,11 +93,26 @@ def facility(code: str):
         charts = {p: _chart(p, hours.hours, hours.means[p], units[p]) for p in hours.parameters}
         stations[station.code] = {"hours": hours, "charts": charts, "units": units}
     return render_template(
-        "public/facility.html", facility=found[0], stations=stations, first=first, last=last, now=now
+        "public/facility.html",
+        facility=found[0],
+        stations=stations,
+        first=first,
+        last=last,
+        now=now,
+        industries=INDUSTRIES,
     )
 
 
-def _aqi_columns(hours, title: str) -> Markup:
+def _band_top(values: list[int | None], rules) -> int | None:
+    """The upper index of the band holding the highest value (the chart's scale)."""
+    highest = max((v for v in values if v is not None), default=None)
+    if highest is None:
+        return None
+    band = band_of(highest, rules)
+    return band.upper or highest
+
+
+def _aqi_columns(hours, title: str, rules) -> Markup:
     columns = [
         (
             to_local(h.start).strftime("%H:%M %d/%m"),
@@ -103,7 +121,7 @@ def _aqi_columns(hours, title: str) -> Markup:
         )
         for h in reversed(hours)
     ]
-    return coloured_columns(columns, title=title)
+    return coloured_columns(columns, title=title, top_value=_band_top([c[1] for c in columns], rules))
 
 
 @bp.route("/air", endpoint="air")
@@ -133,6 +151,7 @@ def air_station(code: str):
     air = stations[0]
     hours = recent_hours(air, now)
     days = list(reversed(air.days))
+    rules = svc.aqi_rules(local_day(now))[0]
     daily = [
         (d.day.strftime("%d/%m"), d.index.aqi, d.index.band.hex if d.index.band else "#fff") for d in air.days
     ]
@@ -142,9 +161,11 @@ def air_station(code: str):
         hours=hours,
         days=days,
         version=version,
-        rules=svc.aqi_rules(local_day(now))[0],
-        hourly_chart=_aqi_columns(hours, _("Hourly VN_AQI, last 48 hours")),
-        daily_chart=coloured_columns(daily, title=_("Daily VN_AQI, last 30 days")),
+        rules=rules,
+        hourly_chart=_aqi_columns(hours, _("Hourly VN_AQI, last 48 hours"), rules),
+        daily_chart=coloured_columns(
+            daily, title=_("Daily VN_AQI, last 30 days"), top_value=_band_top([d[1] for d in daily], rules)
+        ),
         unit=AMBIENT_UNIT,
         now=now,
     )

@@ -5,8 +5,9 @@
 - ``/public/air`` ambient stations: latest hourly and daily VN_AQI with the six bands;
 - ``/public/air/<code>`` an ambient station's hourly AQI (48 hours) and daily AQI (30 days).
 
-Switched off (the default), every page is a 404. Responses may be cached for
-``CACHE_SECONDS`` by browsers and proxies, and carry an ETag for conditional requests.
+Switched off (the default), every page is a 404. A page is kept by each worker for a
+few minutes (``app.public.cache``), may be kept as long by browsers and proxies, and
+carries an ETag for conditional requests.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import Response, abort, render_template, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_login import current_user
 from markupsafe import Markup
 
 from app.auth.access import public
@@ -22,32 +25,53 @@ from app.charts.svg import Point, coloured_columns, line_chart
 from app.compliance.describe import INDUSTRIES
 from app.compliance.limits import UNITS
 from app.db import utcnow
-from app.public import bp
+from app.public import bp, cache
 from app.public import services as svc
 from app.public.air_services import air_overview, recent_hours
 from app.public.aqi import band_of
 from app.settings.services import get as setting
 from app.telemetry.slots import local_day, to_local
 
-CACHE_SECONDS = 300
 AMBIENT_UNIT = "µg/m³"
 
 
 @bp.before_request
-def switched_on() -> None:
-    """Every public page is a 404 unless an administrator switched the page on."""
+def switched_on() -> Response | None:
+    """A 404 unless an administrator switched the page on; then the page kept by this worker, if fresh."""
     if not svc.is_enabled():
         abort(404)
+    kept = cache.get(_cache_key()) if _is_anonymous() else None
+    if kept is None:
+        return None
+    response = Response(kept[0], mimetype=kept[1])
+    response.headers["X-Public-Cache"] = "hit"
+    return response
 
 
 @bp.after_request
 def cacheable(response: Response) -> Response:
-    """Let browsers and proxies keep a page a few minutes; answer 304 to a matching ETag."""
-    if response.status_code == 200:
-        response.headers["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
-        response.add_etag()
-        response.make_conditional(request)
+    """Keep the page a few minutes here, in browsers and in proxies; answer 304 to a matching ETag."""
+    if response.status_code != 200:
+        return response
+    if not _is_anonymous():
+        # The page carries the user's name and menu: never kept, nor shared.
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
+    if "X-Public-Cache" not in response.headers:
+        cache.put(_cache_key(), response.get_data(), response.mimetype)
+    response.headers["Cache-Control"] = f"public, max-age={cache.seconds()}"
+    response.vary.add("Cookie")
+    response.add_etag()
+    response.make_conditional(request)
     return response
+
+
+def _is_anonymous() -> bool:
+    return not current_user.is_authenticated
+
+
+def _cache_key() -> str:
+    return f"{get_locale()}:{request.path}"
 
 
 @bp.route("/", endpoint="index")

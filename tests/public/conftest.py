@@ -11,6 +11,7 @@ import pytest
 from app.compliance.services import store_obligations
 from app.db import utcnow
 from app.extensions import db
+from app.public import cache
 from app.settings.services import update
 from app.stations.models import Station
 from app.telemetry.models import ANY_PARAMETER, DayRollup
@@ -54,6 +55,14 @@ def write_hours(station: Station, day: date, values: Mapping[str, Mapping[int, f
 
 def all_hours(value: float) -> dict[int, float]:
     return dict.fromkeys(range(24), value)
+
+
+@pytest.fixture(autouse=True)
+def _no_kept_pages():
+    """Each test starts and ends with no public page kept by the cache."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -5,13 +5,16 @@ from __future__ import annotations
 import dataclasses
 import re
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 
 from app.auth.services import create_user
+from app.compliance.services import store_obligations
 from app.db import utcnow
 from app.extensions import db
 from app.formatting import format_percent
+from app.public import cache
 from app.public.services import (
     PUBLIC_FACILITY_FIELDS,
     PUBLIC_STATION_FIELDS,
@@ -20,6 +23,7 @@ from app.public.services import (
     facilities_under_obligation,
     last_month,
 )
+from app.settings.services import update
 from app.stations.models import EvidenceFile, Station
 from app.telemetry import figures
 from app.telemetry.station_data import station_rates
@@ -162,3 +166,39 @@ def test_an_ambient_stations_page_lists_48_hours_and_30_days(client, switched_on
 @pytest.mark.parametrize("url", ["/public/air", "/public/air/PUBKK1"])
 def test_the_rule_data_still_to_verify_is_said(client, switched_on, ambient, url):
     assert "còn cần đối chiếu với phụ lục" in text_of(client.get(url))
+
+
+def test_a_page_is_computed_once_for_many_visitors_for_a_few_minutes(
+    client, switched_on, obliged, make_facility
+):
+    first = client.get("/public/")
+    assert "X-Public-Cache" not in first.headers
+    newcomer = make_facility(
+        "CT-PUB-NEW", pollution_risk_type=True, wastewater_flow_m3_day=Decimal(620), industry_type="seafood"
+    )
+    store_obligations(newcomer)
+    again = client.get("/public/")
+    assert again.headers["X-Public-Cache"] == "hit"
+    assert again.data == first.data and "CT-PUB-NEW" not in text_of(again)
+    cache.clear()
+    assert "CT-PUB-NEW" in text_of(client.get("/public/"))
+
+
+def test_switching_the_page_off_takes_effect_at_once(client, switched_on, obliged):
+    assert client.get("/public/").status_code == 200
+    update({"public.enabled": 0}, reason="test")
+    db.session.flush()
+    assert client.get("/public/").status_code == 404
+
+
+def test_a_logged_in_users_page_is_neither_kept_nor_shared(client, switched_on, obliged, make_user, login):
+    user = make_user("inspector", full_name="Cán Bộ Đăng Nhập")
+    login(user)
+    page = client.get("/public/")
+    assert "Cán Bộ Đăng Nhập" in text_of(page)
+    assert page.headers["Cache-Control"] == "private, no-store"
+    client.post("/logout")
+    anonymous = client.get("/public/")
+    assert "X-Public-Cache" not in anonymous.headers
+    assert "Cán Bộ Đăng Nhập" not in text_of(anonymous)
+    assert anonymous.headers["Cache-Control"] == "public, max-age=300"

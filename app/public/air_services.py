@@ -38,7 +38,7 @@ class DayAqi:
 
 @dataclass(frozen=True)
 class StationAir:
-    """An ambient station's hourly and daily AQI over the public period."""
+    """An ambient station's daily AQI over the public period and hourly AQI of its last 3 days."""
 
     station: Station
     hours: list[HourAqi]
@@ -63,11 +63,13 @@ def _series(station: Station, parameters: list[str], first: date, last: date) ->
 
 
 def station_air(station: Station, rules: aqi.AqiRules, first: date, last: date) -> StationAir:
-    """Hourly and daily AQI of the days first..last (hourly means of the day before as lead)."""
+    """Daily AQI of the days first..last, hourly AQI of the last 72 hours (the day before as lead)."""
     parameters = [p for p in rules.parameters if p in (station.parameters or ())]
     starts, series = _series(station, parameters, first - timedelta(days=1), last)
-    indexes = aqi.hourly_indexes(series, rules)
-    hours = [HourAqi(s, i) for s, i in zip(starts, indexes, strict=True)][LEAD_HOURS:]
+    # Hourly AQI of the hours shown only: the last day's and the 48 before it (the lead still counts).
+    first_hour = max(len(starts) - LEAD_HOURS - AQI_HOURS_SHOWN, LEAD_HOURS)
+    indexes = aqi.hourly_indexes(series, rules, first_hour)
+    hours = [HourAqi(s, i) for s, i in zip(starts[first_hour:], indexes, strict=True)]
     days = []
     for number in range((last - first).days + 1):
         end = LEAD_HOURS * (number + 2)

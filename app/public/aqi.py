@@ -176,13 +176,18 @@ def _hourly_parameter(
     return sub_index(values[hour], table["1h"], rules.index_breakpoints)
 
 
-def hourly_indexes(series: Mapping[str, Sequence[float | None]], rules: AqiRules) -> list[Index]:
-    """The hourly AQI of every hour of consecutive hourly means (same length for each parameter)."""
+def hourly_indexes(
+    series: Mapping[str, Sequence[float | None]], rules: AqiRules, first_hour: int = 0
+) -> list[Index]:
+    """The hourly AQI of consecutive hourly means (same length for each parameter), from ``first_hour`` on.
+
+    Hours before ``first_hour`` still count for the NowCast of the hours after it.
+    """
     length = max((len(v) for v in series.values()), default=0)
     wanted = [p for p in rules.parameters if p in series]
     return [
         combine({p: _hourly_parameter(p, series[p], hour, rules) for p in wanted}, rules)
-        for hour in range(length)
+        for hour in range(max(first_hour, 0), length)
     ]
 
 

@@ -212,3 +212,11 @@ def test_bands_follow_the_index_order(first, second):
     low, high = sorted((first, second))
     order = [band.label for band in RULES.bands]
     assert order.index(aqi.band_of(low, RULES).label) <= order.index(aqi.band_of(high, RULES).label)
+
+
+def test_hourly_indexes_from_a_first_hour_still_use_the_hours_before_it():
+    series = {"PM10": [80.0] * 10 + [None, None, 80.0, 80.0]}
+    whole = aqi.hourly_indexes(series, RULES)
+    tail = aqi.hourly_indexes(series, RULES, first_hour=12)
+    assert tail == whole[12:]
+    assert [i.aqi for i in tail] == [None, 65]

@@ -35,6 +35,12 @@ from app.telemetry.slots import local_day, to_local
 AMBIENT_UNIT = "µg/m³"
 
 
+@bp.app_template_global("public_page_enabled")
+def public_page_enabled() -> bool:
+    """For the login page's link: whether the public page is switched on."""
+    return svc.is_enabled()
+
+
 @bp.before_request
 def switched_on() -> Response | None:
     """A 404 unless an administrator switched the page on; then the page kept by this worker, if fresh."""

@@ -202,3 +202,11 @@ def test_a_logged_in_users_page_is_neither_kept_nor_shared(client, switched_on, 
     assert "X-Public-Cache" not in anonymous.headers
     assert "Cán Bộ Đăng Nhập" not in text_of(anonymous)
     assert anonymous.headers["Cache-Control"] == "public, max-age=300"
+
+
+def test_the_login_page_links_to_the_public_page_only_when_it_is_on(app, client):
+    assert "/public/" not in text_of(client.get("/login"))
+    update({"public.enabled": 1}, reason="test")
+    db.session.flush()
+    page = text_of(client.get("/login"))
+    assert 'href="/public/"' in page and 'href="/public/air"' in page

@@ -73,7 +73,7 @@ class AqiRules:
 def _increasing(values: Sequence[float], what: str) -> tuple[float, ...]:
     found = tuple(float(v) for v in values)
     if len(found) < 2 or any(b <= a for a, b in zip(found, found[1:], strict=False)):
-        raise ValueError(f"{what}: breakpoints must increase")
+        raise ValueError(f"{what}: các ngưỡng phải tăng dần")
     return found
 
 
@@ -86,14 +86,14 @@ def rules_from_data(data: Mapping[str, Any]) -> AqiRules:
         for averaging, values in averagings.items():
             found = _increasing(values, f"{parameter} {averaging}")
             if len(found) > len(index):
-                raise ValueError(f"{parameter} {averaging}: more breakpoints than the index has")
+                raise ValueError(f"{parameter} {averaging}: nhiều ngưỡng hơn thang chỉ số")
             tables[parameter][averaging] = found
     bands = tuple(
         Band(b["upper"], b["label"], (int(b["colour"][0]), int(b["colour"][1]), int(b["colour"][2])))
         for b in data["bands"]
     )
     if not bands or bands[-1].upper is not None:
-        raise ValueError("bands: the last band has no upper bound")
+        raise ValueError("bands: mức cuối cùng không có giới hạn trên (upper = null)")
     nowcast, daily = data["nowcast"], data["daily_min_hours"]
     return AqiRules(
         index_breakpoints=index,

@@ -6,6 +6,11 @@ and the 24 hourly AQIs of the local day (default: yesterday), or with ``--json``
 [{"start": ISO, **INDEX}, ...]}`` where INDEX is ``{"aqi", "band", "dominant",
 "by_parameter"}``. Exit 1 with a one-line reason (in Vietnamese) on stderr for an
 unknown station, a station that is not an ambient one, a malformed day or no rule data.
+
+``flask public aqi-rules [--json]`` lists the VN_AQI rule versions;
+``flask public aqi-rules-record FILE.json --valid-from DAY --source TEXT --reason TEXT
+[--confidence confirmed|to_verify]`` records a new version that supersedes the one in
+force (the file holds the ``data`` object of ``aqi-rules --json``).
 """
 
 from __future__ import annotations
@@ -18,7 +23,9 @@ from typing import Any, NoReturn
 import click
 from flask.cli import AppGroup
 
-from app.db import utcnow
+from app.db import commit, utcnow
+from app.errors import DomainError
+from app.public import aqi_rules as aqi_rule_services
 from app.public.air_services import station_air
 from app.public.aqi import Index
 from app.public.services import aqi_rules
@@ -86,3 +93,53 @@ def aqi_command(code: str, day_text: str | None, as_json: bool) -> None:
     )
     for hour in result["hours"]:
         click.echo(f"  {hour['start'][11:16]}  {hour['aqi'] or '—'} {hour['band'] or ''}".rstrip())
+
+
+def version_json(version) -> dict[str, Any]:
+    """A rule version with the keys of ``aqi-rules --json``."""
+    return {
+        "id": version.id,
+        "valid_from": version.valid_from.isoformat(),
+        "valid_to": version.valid_to.isoformat() if version.valid_to else None,
+        "confidence": version.confidence,
+        "source": version.source,
+        "supersedes": version.supersedes_id,
+        "data": version.data,
+    }
+
+
+@public_cli.command("aqi-rules")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def aqi_rules_command(as_json: bool) -> None:
+    """List the VN_AQI rule versions on record."""
+    found = [version_json(v) for v in aqi_rule_services.versions()]
+    if as_json:
+        click.echo(json.dumps(found, ensure_ascii=False))
+        return
+    for v in found:
+        until = v["valid_to"] or "…"
+        click.echo(f"#{v['id']}  {v['valid_from']} → {until}  {v['confidence']}  {v['source']}")
+
+
+@public_cli.command("aqi-rules-record")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--valid-from", "valid_from", required=True, help="First local day YYYY-MM-DD.")
+@click.option("--source", required=True, help="The text the values were read in.")
+@click.option("--confidence", default="to_verify", show_default=True, help="confirmed or to_verify.")
+@click.option("--reason", required=True, help="Why the values change.")
+def aqi_rules_record_command(path: str, valid_from: str, source: str, confidence: str, reason: str) -> None:
+    """Record a new VN_AQI rule version from a JSON file (the layout of ``aqi-rules --json``'s data)."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except OSError as error:
+        _fail(f"Không đọc được tệp {path}: {error.strerror}.")
+    except (ValueError, UnicodeDecodeError) as error:
+        _fail(f"Tệp {path} không phải JSON hợp lệ: {error}.")
+    day = _day(valid_from)
+    try:
+        version = aqi_rule_services.record_version(data, day, source, confidence, reason)
+    except DomainError as error:
+        _fail(str(error))
+    commit()
+    click.echo(json.dumps(version_json(version), ensure_ascii=False))

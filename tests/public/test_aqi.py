@@ -182,11 +182,11 @@ def test_the_rules_are_data_a_new_version_changes_the_result():
 def test_inconsistent_data_is_refused():
     data = copy.deepcopy(seed_aqi())
     data["tables"]["NO2"]["1h"] = [0, 100, 90]
-    with pytest.raises(ValueError, match="NO2 1h"):
+    with pytest.raises(ValueError, match="NO2 1h: các ngưỡng phải tăng dần"):
         aqi.rules_from_data(data)
     data = copy.deepcopy(seed_aqi())
     data["bands"][-1]["upper"] = 500
-    with pytest.raises(ValueError, match="bands"):
+    with pytest.raises(ValueError, match="bands: mức cuối"):
         aqi.rules_from_data(data)
 
 

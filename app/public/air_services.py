@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 
 from app.db import utcnow
 from app.public import aqi
+from app.public.models import AqiRuleVersion
 from app.public.services import AQI_HOURS_SHOWN, PUBLIC_DAYS, ambient_stations, aqi_rules
 from app.stations.models import Station
 from app.telemetry import figures
@@ -78,7 +79,9 @@ def station_air(station: Station, rules: aqi.AqiRules, first: date, last: date) 
     return StationAir(station, hours, days)
 
 
-def air_overview(as_of: datetime | None = None, code: str | None = None) -> tuple[list[StationAir], object]:
+def air_overview(
+    as_of: datetime | None = None, code: str | None = None
+) -> tuple[list[StationAir], AqiRuleVersion | None]:
     """Every ambient station's (or one's) AQI over the last 30 days, and the rule version used."""
     now = to_local(as_of or utcnow())
     today = local_day(now)

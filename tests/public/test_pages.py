@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 
 from app.auth.services import create_user
+from app.cases.models import Case
 from app.compliance.services import store_obligations
 from app.db import utcnow
 from app.extensions import db
@@ -41,6 +42,8 @@ PRIVATE_MARKERS = (
     "user-private@example.vn",
     "USER-NAME-PRIVATE",
     "EVIDENCE-PRIVATE.pdf",
+    "CASE-EVIDENCE-PRIVATE",
+    "CASE-NOTE-PRIVATE",
 )
 
 
@@ -92,6 +95,14 @@ def test_no_private_value_appears_on_any_page(client, switched_on, obliged, ambi
             mime_type="application/pdf",
             original_name="EVIDENCE-PRIVATE.pdf",
             enterprise_id=obliged.enterprise_id,
+        )
+    )
+    db.session.add(
+        Case(
+            facility_id=obliged.id,
+            kind="low_completeness",
+            evidence={"sentence": "CASE-EVIDENCE-PRIVATE"},
+            close_reason="CASE-NOTE-PRIVATE",
         )
     )
     db.session.flush()

@@ -127,6 +127,7 @@ BLUEPRINTS = (
     ("app.cases", "bp"),
     ("app.notices", "bp"),
     ("app.notices", "verify_bp"),
+    ("app.public", "bp"),
 )
 VIEW_MODULES = (
     "app.home.views",
@@ -148,6 +149,7 @@ VIEW_MODULES = (
     "app.notices.views",
     "app.notices.verify_views",
     "app.notices.delivery_views",
+    "app.public.views",
 )
 
 
@@ -168,6 +170,7 @@ def _register_cli(app: Flask) -> None:
     from app.facilities.cli import facilities_cli
     from app.jobs.cli import jobs_cli, worker_command
     from app.notices.cli import notices_cli
+    from app.public.cli import public_cli
     from app.stations import status_cli as _status_cli  # noqa: F401  (adds ``flask stations status``)
     from app.stations.cli import stations_cli
     from app.telemetry import receipt_cli as _receipt_cli  # noqa: F401  (adds ftp-server, scan-inbox ...)
@@ -183,6 +186,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(stations_cli)
     app.cli.add_command(cases_cli)
     app.cli.add_command(notices_cli)
+    app.cli.add_command(public_cli)
 
 
 def _register_hooks(app: Flask) -> None:

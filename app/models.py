@@ -15,6 +15,7 @@ from app.notices.models import (
     RegisterCounter,
     Reminder,
 )
+from app.public.models import AqiRuleVersion
 from app.settings.models import SettingValue
 from app.stations.models import (
     Declaration,
@@ -35,6 +36,7 @@ from app.telemetry.models import (
 )
 
 __all__ = [
+    "AqiRuleVersion",
     "Case",
     "CaseEvent",
     "DeliveryLogEntry",

@@ -210,3 +210,45 @@ def bar_chart(
         )
         body.append(_text(label_w + length + 4, y + bar_height - 5, value_format(value)))
     return _svg(width, height, title, f"{len(labels)} bars", body)
+
+
+def coloured_columns(
+    values: Sequence[tuple[str, float | None, str]],
+    *,
+    title: str,
+    width: int = 720,
+    height: int = 200,
+    top_value: float | None = None,
+) -> Markup:
+    """Vertical columns in order, each ``(label, value or None, fill colour)``; None leaves a gap.
+
+    Every column carries its label and value as a ``<title>`` (the page shows the table too).
+    """
+    left, right, top, bottom = 40, 8, 10, 24
+    plot_w, plot_h = width - left - right, height - top - bottom
+    highest = top_value or max((v for _, v, _c in values if v is not None), default=0) or 1
+    step = plot_w / max(len(values), 1)
+    body = [f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="#ffffff" stroke="{GRID}"/>']
+    for i in range(5):
+        value = highest * i / 4
+        y = top + plot_h * (1 - i / 4)
+        body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="{GRID}"/>')
+        body.append(_text(left - 4, y + 4, format_number(value, 0), "end", 10, MUTED))
+    for i, (label, value, colour) in enumerate(values):
+        x = left + i * step
+        if value is not None:
+            h = plot_h * min(value / highest, 1.0)
+            body.append(
+                f'<rect x="{x + step * 0.1:.1f}" y="{top + plot_h - h:.1f}" width="{max(step * 0.8, 0.5):.1f}" '
+                f'height="{h:.1f}" fill="{escape(colour)}" stroke="{MUTED}" stroke-width="0.3">'
+                f"<title>{escape(label)}: {escape(format_number(value))}</title></rect>"
+            )
+    ticks = min(len(values), 6)
+    for i in range(ticks):
+        index = round(i * (len(values) - 1) / max(ticks - 1, 1))
+        x = left + (index + 0.5) * step
+        anchor = "start" if i == 0 else "end" if i == ticks - 1 else "middle"
+        x = left if anchor == "start" else left + plot_w if anchor == "end" else x
+        body.append(_text(x, height - 8, values[index][0], anchor, 10, MUTED))
+    shown = sum(1 for _, v, _c in values if v is not None)
+    return _svg(width, height, title, f"{shown} of {len(values)} columns with a value", body)

@@ -72,7 +72,8 @@ def build_demo(reset: bool, days: int = DEMO_DAYS) -> dict[str, Any]:
             "Dùng `flask demo --reset` để xóa toàn bộ cơ sở dữ liệu và dựng lại. "
             "(The demo data already exists; `flask demo --reset` wipes the database and rebuilds it.)"
         )
-    settings_changed = update(dict(province.AGENCY), reason=province.DEMO_REASON)
+    # The demo shows the public disclosure page (off by default elsewhere).
+    settings_changed = update({**province.AGENCY, "public.enabled": 1}, reason=province.DEMO_REASON)
     enterprises = _create_enterprises()
     facilities = _create_facilities(enterprises)
     sources = _create_sources(facilities)

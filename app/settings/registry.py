@@ -35,6 +35,7 @@ GROUPS = {
     "thresholds": _l("Thresholds"),
     "receipt": _l("Data receipt"),
     "delivery": _l("Notices: delivery and reminders"),
+    "public": _l("Public disclosure page"),
 }
 
 SETTINGS: tuple[Setting, ...] = (
@@ -193,6 +194,15 @@ SETTINGS: tuple[Setting, ...] = (
         _l("Remind the enterprise this many days before its answer is due"),
         minimum=1,
         maximum=60,
+    ),
+    Setting(
+        "public.enabled",
+        "public",
+        "int",
+        0,
+        _l("Public disclosure page without login at /public/ (1 = on, 0 = off)"),
+        minimum=0,
+        maximum=1,
     ),
 )
 

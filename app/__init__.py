@@ -127,6 +127,7 @@ BLUEPRINTS = (
     ("app.cases", "bp"),
     ("app.notices", "bp"),
     ("app.notices", "verify_bp"),
+    ("app.inspections", "bp"),
 )
 VIEW_MODULES = (
     "app.home.views",
@@ -148,6 +149,7 @@ VIEW_MODULES = (
     "app.notices.views",
     "app.notices.verify_views",
     "app.notices.delivery_views",
+    "app.inspections.views",
 )
 
 

@@ -35,6 +35,7 @@ GROUPS = {
     "thresholds": _l("Thresholds"),
     "receipt": _l("Data receipt"),
     "delivery": _l("Notices: delivery and reminders"),
+    "risk": _l("Inspection planning: weights of the risk score"),
 }
 
 SETTINGS: tuple[Setting, ...] = (
@@ -193,6 +194,60 @@ SETTINGS: tuple[Setting, ...] = (
         _l("Remind the enterprise this many days before its answer is due"),
         minimum=1,
         maximum=60,
+    ),
+    Setting(
+        "risk.open_cases",
+        "risk",
+        "float",
+        10.0,
+        _l("Points per open case and per ladder step it reached"),
+        minimum=0,
+        maximum=1000,
+    ),
+    Setting(
+        "risk.effective_rate",
+        "risk",
+        "float",
+        1.0,
+        _l("Points per percentage point the lowest effective rate of last month is below 100%"),
+        minimum=0,
+        maximum=1000,
+    ),
+    Setting(
+        "risk.lost_hours",
+        "risk",
+        "float",
+        0.5,
+        _l("Points per hour a station was lost last month"),
+        minimum=0,
+        maximum=1000,
+    ),
+    Setting(
+        "risk.exceedance_hours",
+        "risk",
+        "float",
+        2.0,
+        _l("Points per exceedance hour last month"),
+        minimum=0,
+        maximum=1000,
+    ),
+    Setting(
+        "risk.expired_certificates",
+        "risk",
+        "float",
+        10.0,
+        _l("Points per expired certificate"),
+        minimum=0,
+        maximum=1000,
+    ),
+    Setting(
+        "risk.days_since_inspection",
+        "risk",
+        "float",
+        0.05,
+        _l("Points per day since the last inspection (never inspected counts as 730 days)"),
+        minimum=0,
+        maximum=1000,
     ),
 )
 

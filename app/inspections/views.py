@@ -306,3 +306,15 @@ def pdf(inspection_id: int):
         data = stream.read()
     name = (inspection.number_text or str(inspection.id)).replace("/", "-") + ".pdf"
     return _pdf_response(data, name, inline=False)
+
+
+@bp.app_template_global("facility_inspections")
+def facility_inspections(facility: Facility) -> list[Inspection]:
+    """The facility's inspections, latest first (its page lists them with their minutes)."""
+    return list(
+        db.session.scalars(
+            sa.select(Inspection)
+            .where(Inspection.facility_id == facility.id)
+            .order_by(Inspection.inspected_on.desc(), Inspection.id.desc())
+        )
+    )

@@ -308,6 +308,7 @@ def effective_chart(facts: Mapping[str, Any]) -> Markup | None:
         labels,
         values,
         title="Tỷ lệ dữ liệu hiệu dụng (thô) theo trạm",
+        width=480,
         value_format=lambda v: f"{format_number(v, 1)}%",
     )
 

@@ -205,7 +205,8 @@ def record_of(inspection: Inspection) -> minutes.Record:
     )
 
 
-def _document(inspection: Inspection, *, is_draft: bool, number: int | None = None):
+def document_of(inspection: Inspection, *, is_draft: bool, number: int | None = None):
+    """The minutes' document as they stand (a draft has no number)."""
     pattern = all_values()[f"register.{minutes.REGISTER}"]
     return minutes.build_document(
         record_of(inspection), facts_of(inspection), agency(), pattern, number=number, is_draft=is_draft
@@ -214,7 +215,7 @@ def _document(inspection: Inspection, *, is_draft: bool, number: int | None = No
 
 def preview_pdf(inspection: Inspection) -> bytes:
     """The minutes as they stand, marked DỰ THẢO, without a number (never stored)."""
-    return render_pdf(_document(inspection, is_draft=True))
+    return render_pdf(document_of(inspection, is_draft=True))
 
 
 def finalise_inspection(inspection: Inspection, user: Any) -> Inspection:
@@ -241,7 +242,7 @@ def render_minutes(inspection: Inspection) -> Inspection:
         raise WrongState(_("Only a finalised record gets its minutes."))
     year = inspection.inspected_on.year
     number = numbering.take_number(minutes.REGISTER, year)
-    data = render_pdf(_document(inspection, is_draft=False, number=number))
+    data = render_pdf(document_of(inspection, is_draft=False, number=number))
     sha256, relative = minutes.store_pdf(current_app.instance_path, data)
     inspection.number, inspection.year = number, year
     inspection.number_text = register_number(minutes.REGISTER, number)

@@ -8,7 +8,7 @@ from wtforms import DateField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, ValidationError
 
 REQUIRED = _l("This field is required.")
-DATE_ERROR = _l("Enter a date (dd/mm/yyyy).")
+DATE_ERROR = _l("Enter a date.")
 
 
 def parse_people(text: str | None) -> list[dict[str, str]]:
@@ -28,7 +28,7 @@ def people_text(people: list[dict[str, str]] | None) -> str:
 
 
 def _date(label) -> DateField:
-    return DateField(label, format=["%d/%m/%Y", "%Y-%m-%d"], validators=[DataRequired(DATE_ERROR)])
+    return DateField(label, validators=[DataRequired(DATE_ERROR)])
 
 
 class ScheduleForm(FlaskForm):

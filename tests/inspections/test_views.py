@@ -10,12 +10,12 @@ from app.inspections.models import Inspection
 
 SCHEDULE = {
     "decision_number": "125/QĐ-SNNMT",
-    "decision_date": "05/01/2026",
-    "inspected_on": "12/01/2026",
+    "decision_date": "2026-01-05",
+    "inspected_on": "2026-01-12",
     "place": "Phường Thốt Nốt",
     "team": "Trần Thị Bích - Trưởng đoàn\nLê Văn Cường - Chuyên viên",
-    "period_from": "01/12/2025",
-    "period_to": "31/12/2025",
+    "period_from": "2025-12-01",
+    "period_to": "2025-12-31",
 }
 
 
@@ -63,6 +63,8 @@ def test_an_inspector_schedules_edits_adds_a_request_and_finalises(
 
     detail = client.get(f"/inspections/{inspection.id}").get_data(as_text=True)
     assert "NT02" in detail and "Bảng 7." in detail and "5.760" in detail
+    # The record's form shows the dates it holds (a date input takes them as YYYY-MM-DD).
+    assert 'value="2026-01-05"' in detail and 'value="2025-12-31"' in detail
 
     saved = client.post(
         f"/inspections/{inspection.id}/edit", data=record_data(findings="Trạm NT02 ngừng gửi.")
@@ -70,12 +72,12 @@ def test_an_inspector_schedules_edits_adds_a_request_and_finalises(
     assert saved.status_code == 302
     bad = client.post(
         f"/inspections/{inspection.id}/requests",
-        data={"request-text": "Khắc phục", "request-due_on": "01/01/2026"},
+        data={"request-text": "Khắc phục", "request-due_on": "2026-01-01"},
     )
     assert bad.status_code == 400 and "Thời hạn trước ngày kiểm tra." in bad.get_data(as_text=True)
     added = client.post(
         f"/inspections/{inspection.id}/requests",
-        data={"request-text": "Khắc phục", "request-due_on": "27/01/2026"},
+        data={"request-text": "Khắc phục", "request-due_on": "2026-01-27"},
     )
     assert added.status_code == 302
 
@@ -123,21 +125,21 @@ def test_an_inspector_schedules_edits_adds_a_request_and_finalises(
 
 def test_bad_input_is_refused_with_the_reason_and_nothing_is_saved(client, login, make_user, facility):
     login(make_user("inspector"))
-    data = {**SCHEDULE, "period_from": "31/12/2025", "period_to": "01/12/2025", "team": ""}
+    data = {**SCHEDULE, "period_from": "2025-12-31", "period_to": "2025-12-01", "team": ""}
     response = client.post(f"/inspections/new?facility={facility.code}", data=data)
     page = response.get_data(as_text=True)
 
     assert response.status_code == 400
     assert "Hãy ghi ít nhất trưởng đoàn kiểm tra." in page
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Inspection)) == 0
-    data = {**SCHEDULE, "period_from": "31/12/2025", "period_to": "01/12/2025"}
+    data = {**SCHEDULE, "period_from": "2025-12-31", "period_to": "2025-12-01"}
     response = client.post(f"/inspections/new?facility={facility.code}", data=data)
     assert response.status_code == 400 and "Ngày bắt đầu kỳ số liệu sau ngày kết thúc." in response.get_data(
         as_text=True
     )
     assert (
         client.post(
-            f"/inspections/new?facility={facility.code}", data={**SCHEDULE, "decision_date": "32/01/2026"}
+            f"/inspections/new?facility={facility.code}", data={**SCHEDULE, "decision_date": "2026-01-32"}
         ).status_code
         == 400
     )

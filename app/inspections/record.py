@@ -28,8 +28,6 @@ from app.telemetry.exceedances import facility_exceedances
 from app.telemetry.metrics import GAP_OVER_1H_SLOTS
 from app.telemetry.slots import day_start
 
-FACT_KEYS = ("obligations", "coverage", "stations", "completeness", "gaps", "exceedances", "cases", "notices")
-
 
 def _day(value: date | datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
@@ -107,42 +105,28 @@ def _figures(values: dict[str, Any]) -> dict[str, Any]:
     return kept
 
 
-def stations_and_figures(facility: Facility, first: date, last: date, moment: datetime) -> dict[str, Any]:
-    """The stations (equipment, certificates, status timeline) and their completeness, raw and excused."""
-    found = facility_stations(facility, moment)
-    stations = [seen.station for seen in found.stations]
-    ids = [s.id for s in stations]
-    certificates = _certificates(ids, moment.date())
-    timelines = _timelines(ids, day_start(first), day_start(last + timedelta(days=1)))
-    sources = _sources(facility)
-    raw = figures.stations_completeness(stations, first, last, moment, excused=False)
-    excused = figures.stations_completeness(stations, first, last, moment, excused=True)
-    rows, completeness, gaps = [], [], []
-    for seen in found.stations:
-        s = seen.station
-        rows.append(
-            {
-                "code": s.code,
-                "name": s.name or "",
-                "kind": s.kind,
-                "source": sources.get(s.source_id, "") if s.source_id else "",
-                "parameters": list(s.parameters or ()),
-                "has_camera": bool(s.has_camera),
-                "has_sampler": bool(s.has_sampler),
-                "datalogger": " ".join(filter(None, [s.datalogger_make, s.datalogger_ip])),
-                "installed_at": _day(s.installed_at),
-                "data_expected_from": _day(s.data_expected_from),
-                "last_reading_at": _day(s.last_reading_at),
-                "status": str(seen.state.status),
-                "certificates": certificates.get(s.id, []),
-                "timeline": timelines.get(s.id, []),
-            }
-        )
-        completeness.append(
-            {"station": s.code, "raw": _figures(raw[s.id]), "excused": _figures(excused[s.id])}
-        )
-        gaps += [{"station": s.code, **g} for g in raw[s.id]["gaps"] if g["slots"] >= GAP_OVER_1H_SLOTS]
-    coverage = [
+def _station_row(seen: Any, source: str, certificates: list, timeline: list) -> dict[str, Any]:
+    s = seen.station
+    return {
+        "code": s.code,
+        "name": s.name or "",
+        "kind": s.kind,
+        "source": source,
+        "parameters": list(s.parameters or ()),
+        "has_camera": bool(s.has_camera),
+        "has_sampler": bool(s.has_sampler),
+        "datalogger": " ".join(filter(None, [s.datalogger_make, s.datalogger_ip])),
+        "installed_at": _day(s.installed_at),
+        "data_expected_from": _day(s.data_expected_from),
+        "last_reading_at": _day(s.last_reading_at),
+        "status": str(seen.state.status),
+        "certificates": certificates,
+        "timeline": timeline,
+    }
+
+
+def _coverage(coverages: list) -> list[dict[str, Any]]:
+    return [
         {
             "kind": c.kind,
             "status": c.status,
@@ -158,11 +142,32 @@ def stations_and_figures(facility: Facility, first: date, last: date, moment: da
                 for t in c.targets
             ],
         }
-        for c in found.coverages
+        for c in coverages
     ]
+
+
+def stations_and_figures(facility: Facility, first: date, last: date, moment: datetime) -> dict[str, Any]:
+    """The stations (equipment, certificates, status timeline) and their completeness, raw and excused."""
+    found = facility_stations(facility, moment)
+    stations = [seen.station for seen in found.stations]
+    ids = [s.id for s in stations]
+    certificates = _certificates(ids, moment.date())
+    timelines = _timelines(ids, day_start(first), day_start(last + timedelta(days=1)))
+    sources = _sources(facility)
+    raw = figures.stations_completeness(stations, first, last, moment, excused=False)
+    excused = figures.stations_completeness(stations, first, last, moment, excused=True)
+    rows, completeness, gaps = [], [], []
+    for seen in found.stations:
+        s = seen.station
+        source = sources.get(s.source_id, "") if s.source_id else ""
+        rows.append(_station_row(seen, source, certificates.get(s.id, []), timelines.get(s.id, [])))
+        completeness.append(
+            {"station": s.code, "raw": _figures(raw[s.id]), "excused": _figures(excused[s.id])}
+        )
+        gaps += [{"station": s.code, **g} for g in raw[s.id]["gaps"] if g["slots"] >= GAP_OVER_1H_SLOTS]
     return {
         "regime": found.regime,
-        "coverage": coverage,
+        "coverage": _coverage(found.coverages),
         "stations": rows,
         "completeness": completeness,
         "gaps": gaps,

@@ -168,6 +168,7 @@ def _register_cli(app: Flask) -> None:
     from app.compliance.cli import compliance_cli
     from app.demo.cli import demo_command
     from app.facilities.cli import facilities_cli
+    from app.inspections.cli import inspections_cli
     from app.jobs.cli import jobs_cli, worker_command
     from app.notices.cli import notices_cli
     from app.stations import status_cli as _status_cli  # noqa: F401  (adds ``flask stations status``)
@@ -185,6 +186,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(stations_cli)
     app.cli.add_command(cases_cli)
     app.cli.add_command(notices_cli)
+    app.cli.add_command(inspections_cli)
 
 
 def _register_hooks(app: Flask) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -89,3 +90,17 @@ def test_candidates_are_the_facilities_with_a_station_or_an_obligation(facility,
 
     ids = {f.id for f in planning.candidates(MOMENT)}
     assert facility.id in ids and bare.id not in ids
+
+
+def test_flask_inspections_rank_prints_the_parts_and_refuses_a_bad_date(app, facility, stations):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["inspections", "rank", "--as-of", "2026-01-15", "--json"])
+
+    assert result.exit_code == 0, result.output
+    (row,) = [r for r in json.loads(result.stdout) if r["facility"] == facility.code]
+    assert [p["name"] for p in row["parts"]] == list(risk.PARTS)
+    assert row["parts"][1]["raw"] == pytest.approx(5760 / 8928)
+    assert row["total"] == pytest.approx(sum(p["points"] for p in row["parts"]), abs=0.01)
+
+    bad = runner.invoke(args=["inspections", "rank", "--as-of", "15/01/2026"])
+    assert bad.exit_code == 1 and "--as-of" in bad.stderr and bad.stdout == ""

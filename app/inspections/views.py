@@ -12,7 +12,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 
 from app.auth.access import allow
-from app.auth.roles import ADMIN, INSPECTOR, STAFF
+from app.auth.roles import ADMIN, ENTERPRISE, INSPECTOR, STAFF
 from app.db import commit, rollback, utcnow
 from app.documents.render import DocumentError
 from app.errors import DomainError
@@ -295,17 +295,32 @@ def preview(inspection_id: int):
     return _pdf_response(data, f"du-thao-bien-ban-{inspection.id}.pdf")
 
 
-@bp.route("/<int:inspection_id>/minutes.pdf", endpoint="pdf")
-@allow(*STAFF)
-def pdf(inspection_id: int):
-    """The finalised minutes, exactly as stored."""
-    inspection = _inspection_or_404(inspection_id)
+def _minutes_response(inspection: Inspection):
     if inspection.status != "finalised" or not inspection.pdf_path:
         abort(404)
     with open(os.path.join(current_app.instance_path, inspection.pdf_path), "rb") as stream:
         data = stream.read()
     name = (inspection.number_text or str(inspection.id)).replace("/", "-") + ".pdf"
     return _pdf_response(data, name, inline=False)
+
+
+@bp.route("/<int:inspection_id>/minutes.pdf", endpoint="pdf")
+@allow(*STAFF)
+def pdf(inspection_id: int):
+    """The finalised minutes, exactly as stored."""
+    return _minutes_response(_inspection_or_404(inspection_id))
+
+
+@bp.route("/minutes/<int:inspection_id>.pdf", endpoint="own_minutes")
+@allow(ENTERPRISE)
+def own_minutes(inspection_id: int):
+    """An enterprise user's copy of the finalised minutes of its own facility (another's: 404)."""
+    from flask_login import current_user
+
+    inspection = _inspection_or_404(inspection_id)
+    if inspection.facility.enterprise_id != current_user.enterprise_id:
+        abort(404)
+    return _minutes_response(inspection)
 
 
 @bp.app_template_global("facility_inspections")

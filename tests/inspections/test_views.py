@@ -172,3 +172,21 @@ def test_leaders_read_and_enterprise_users_see_nothing(client, login, make_user,
     assert client.get("/inspections/").status_code == 403
     assert client.get(f"/inspections/{inspection.id}").status_code == 403
     assert "/inspections/" not in client.get(f"/facilities/{facility.code}").get_data(as_text=True)
+
+
+def test_an_enterprise_user_gets_its_own_finalised_minutes_only(client, login, make_user, facility, stations):
+    login(make_user("inspector"))
+    inspection = schedule(client, facility)
+    client.post(f"/inspections/{inspection.id}/edit", data=record_data())
+    client.post(f"/inspections/{inspection.id}/finalise")
+    client.post("/logout")
+
+    login(make_user("enterprise", enterprise=facility.enterprise))
+    page = client.get(f"/facilities/{facility.code}").get_data(as_text=True)
+    assert f"/inspections/minutes/{inspection.id}.pdf" in page
+    own = client.get(f"/inspections/minutes/{inspection.id}.pdf")
+    assert own.status_code == 200 and own.data.startswith(b"%PDF")
+    client.post("/logout")
+
+    login(make_user("enterprise"))  # another enterprise
+    assert client.get(f"/inspections/minutes/{inspection.id}.pdf").status_code == 404

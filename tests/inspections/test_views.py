@@ -87,6 +87,9 @@ def test_an_inspector_schedules_edits_adds_a_request_and_finalises(
     assert client.post(f"/inspections/{inspection.id}/finalise").status_code == 302
     db.session.refresh(inspection)
     assert inspection.status == "finalised" and inspection.findings == "Trạm NT02 ngừng gửi."
+    closed = client.get(f"/inspections/{inspection.id}").get_data(as_text=True)
+    assert inspection.number_text in closed and inspection.pdf_sha256 in closed
+    assert f"/inspections/{inspection.id}/edit" not in closed  # no form to change the record any more
     minutes = client.get(f"/inspections/{inspection.id}/minutes.pdf")
     assert minutes.status_code == 200 and minutes.data.startswith(b"%PDF")
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
@@ -25,6 +26,7 @@ from app.inspections import minutes
 from app.inspections.models import Inspection, InspectionRequest
 from app.inspections.record import gather_facts
 from app.jobs.dispatch import defer_job
+from app.jobs.models import JobRun
 from app.notices import numbering
 from app.settings.services import agency, all_values, register_number
 
@@ -229,8 +231,23 @@ def finalise_inspection(inspection: Inspection, user: Any) -> Inspection:
     inspection.status = "finalising"
     db.session.flush()
     record("inspection.finalising", inspection, changes={"status": ["planned", "finalising"]})
-    defer_job(RENDER_JOB, inspection_id=inspection.id, requested_by_id=getattr(user, "id", None))
+    defer_job(
+        RENDER_JOB,
+        dedupe_key=render_key(inspection),
+        inspection_id=inspection.id,
+        requested_by_id=getattr(user, "id", None),
+    )
     return inspection
+
+
+def render_key(inspection: Inspection) -> str:
+    """The job run that renders an inspection's minutes is found by this key (one per inspection)."""
+    return f"{RENDER_JOB}:{inspection.id}"
+
+
+def render_run(inspection: Inspection) -> JobRun | None:
+    """The run rendering the minutes (its status and error while they are being prepared)."""
+    return db.session.scalar(sa.select(JobRun).where(JobRun.dedupe_key == render_key(inspection)))
 
 
 def render_minutes(inspection: Inspection) -> Inspection:

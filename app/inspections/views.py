@@ -143,6 +143,7 @@ def _detail(inspection: Inspection, status: int = 200, **forms: Any):
         request_form=forms.get("request") or RequestForm(formdata=None, prefix="request"),
         cancel_form=forms.get("cancel") or CancelForm(formdata=None, prefix="cancel"),
         confirm_form=ConfirmForm(formdata=None),
+        render_run=services.render_run(inspection) if inspection.status == "finalising" else None,
     )
     return page, status
 

@@ -193,3 +193,23 @@ def test_an_enterprise_user_gets_its_own_finalised_minutes_only(client, login, m
 
     login(make_user("enterprise"))  # another enterprise
     assert client.get(f"/inspections/minutes/{inspection.id}.pdf").status_code == 404
+
+
+def test_minutes_that_could_not_be_made_say_why_and_the_record_stays_closed(
+    client, login, make_user, facility, monkeypatch
+):
+    from app.inspections import services
+
+    def broken(document):
+        raise RuntimeError("phông chữ không đọc được")
+
+    monkeypatch.setattr(services, "render_pdf", broken)
+    login(make_user("inspector"))
+    inspection = schedule(client, facility)
+    client.post(f"/inspections/{inspection.id}/edit", data=record_data())
+    client.post(f"/inspections/{inspection.id}/finalise")
+
+    db.session.refresh(inspection)
+    assert inspection.status == "finalising" and inspection.number is None
+    page = client.get(f"/inspections/{inspection.id}").get_data(as_text=True)
+    assert "phông chữ không đọc được" in page

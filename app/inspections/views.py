@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from app.auth.access import allow
 from app.auth.roles import ADMIN, ENTERPRISE, INSPECTOR, STAFF
@@ -93,7 +94,7 @@ def new():
     if request.method == "POST" and form.validate_on_submit():
         plan = services.Plan(**form.values())
         try:
-            inspection = services.schedule_inspection(facility, plan, _user(), score.as_dict())
+            inspection = services.schedule_inspection(facility, plan, current_user, score.as_dict())
         except DomainError as error:
             rollback()
             _field_error(form, error, "decision_number")
@@ -103,12 +104,6 @@ def new():
             return redirect(url_for("inspections.detail", inspection_id=inspection.id))
     status = 400 if request.method == "POST" else 200
     return render_template("inspections/new.html", facility=facility, score=score, form=form), status
-
-
-def _user() -> Any:
-    from flask_login import current_user
-
-    return current_user
 
 
 def _field_error(form: Any, error: DomainError, default: str) -> None:
@@ -242,7 +237,7 @@ def request_done(inspection_id: int, request_id: int):
     is_done = request.form.get("done") == "1"
     return _simple(
         inspection_id,
-        lambda i: services.set_request_done(_request_or_404(i, request_id), _user(), is_done),
+        lambda i: services.set_request_done(_request_or_404(i, request_id), current_user, is_done),
         _("Request marked done.") if is_done else _("Request open again."),
     )
 
@@ -253,7 +248,7 @@ def finalise(inspection_id: int):
     """Freeze the record; the minutes are numbered and rendered by a job."""
     return _simple(
         inspection_id,
-        lambda i: services.finalise_inspection(i, _user()),
+        lambda i: services.finalise_inspection(i, current_user),
         _("Record finalised: the minutes are being prepared."),
     )
 
@@ -316,8 +311,6 @@ def pdf(inspection_id: int):
 @allow(ENTERPRISE)
 def own_minutes(inspection_id: int):
     """An enterprise user's copy of the finalised minutes of its own facility (another's: 404)."""
-    from flask_login import current_user
-
     inspection = _inspection_or_404(inspection_id)
     if inspection.facility.enterprise_id != current_user.enterprise_id:
         abort(404)

@@ -213,3 +213,27 @@ def test_minutes_that_could_not_be_made_say_why_and_the_record_stays_closed(
     assert inspection.status == "finalising" and inspection.number is None
     page = client.get(f"/inspections/{inspection.id}").get_data(as_text=True)
     assert "phông chữ không đọc được" in page
+
+
+def test_a_planned_inspection_loses_a_request_and_is_cancelled_only_with_a_reason(
+    client, login, make_user, facility
+):
+    login(make_user("inspector"))
+    inspection = schedule(client, facility)
+    client.post(
+        f"/inspections/{inspection.id}/requests",
+        data={"request-text": "Bổ sung hồ sơ", "request-due_on": "2026-02-01"},
+    )
+    (item,) = inspection.requests
+    assert client.post(f"/inspections/{inspection.id}/requests/{item.id}/remove").status_code == 302
+    db.session.refresh(inspection)
+    assert inspection.requests == []
+
+    refused = client.post(f"/inspections/{inspection.id}/cancel", data={"cancel-reason": ""})
+    assert refused.status_code == 400
+    client.post(f"/inspections/{inspection.id}/cancel", data={"cancel-reason": "Cơ sở tạm ngừng hoạt động"})
+    db.session.refresh(inspection)
+    assert (inspection.status, inspection.cancel_reason) == ("cancelled", "Cơ sở tạm ngừng hoạt động")
+    assert client.post(f"/inspections/{inspection.id}/finalise").status_code == 302
+    db.session.refresh(inspection)
+    assert inspection.status == "cancelled"  # refused: a cancelled record is closed

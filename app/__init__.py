@@ -128,6 +128,7 @@ BLUEPRINTS = (
     ("app.notices", "bp"),
     ("app.notices", "verify_bp"),
     ("app.public", "bp"),
+    ("app.inspections", "bp"),
 )
 VIEW_MODULES = (
     "app.home.views",
@@ -150,6 +151,7 @@ VIEW_MODULES = (
     "app.notices.verify_views",
     "app.notices.delivery_views",
     "app.public.views",
+    "app.inspections.views",
 )
 
 
@@ -168,6 +170,7 @@ def _register_cli(app: Flask) -> None:
     from app.compliance.cli import compliance_cli
     from app.demo.cli import demo_command
     from app.facilities.cli import facilities_cli
+    from app.inspections.cli import inspections_cli
     from app.jobs.cli import jobs_cli, worker_command
     from app.notices.cli import notices_cli
     from app.public.cli import public_cli
@@ -187,6 +190,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(cases_cli)
     app.cli.add_command(notices_cli)
     app.cli.add_command(public_cli)
+    app.cli.add_command(inspections_cli)
 
 
 def _register_hooks(app: Flask) -> None:

@@ -5,6 +5,7 @@ from app.auth.models import LoginAttempt, User
 from app.cases.models import Case, CaseEvent, LadderStep
 from app.compliance.models import Obligation, RuleVersion
 from app.facilities.models import EmissionSource, Enterprise, Facility
+from app.inspections.models import Inspection, InspectionRequest
 from app.jobs.models import JobRun
 from app.notices.models import (
     DeliveryLogEntry,
@@ -38,6 +39,8 @@ from app.telemetry.models import (
 __all__ = [
     "AqiRuleVersion",
     "Case",
+    "Inspection",
+    "InspectionRequest",
     "CaseEvent",
     "DeliveryLogEntry",
     "LadderStep",

@@ -177,7 +177,8 @@ def lost_connection(facts: FacilityFacts, moment: datetime, thresholds: Threshol
     return _finding(facts, "lost_connection", rows, cited, hours=thresholds.lost_case_after_hours)
 
 
-def _judged(item: StationMonth) -> tuple[str, float | None]:
+def judged_rate(item: StationMonth) -> tuple[str, float | None]:
+    """The effective rate the sweep judges a station-month by: excused where windows exist, else raw."""
     figures = item.excused if item.excused is not None else item.raw
     return ("excused" if item.excused is not None else "raw"), figures.get("effective_rate")
 
@@ -187,7 +188,7 @@ def low_completeness(facts: FacilityFacts, thresholds: Thresholds) -> Finding:
     target = thresholds.completeness_target
     table, below = [], []
     for item in facts.completeness:
-        basis, rate = _judged(item)
+        basis, rate = judged_rate(item)
         if rate is None:
             continue
         excused_rate = item.excused.get("effective_rate") if item.excused is not None else None

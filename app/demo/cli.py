@@ -73,7 +73,9 @@ def _print_data(summary: dict[str, Any]) -> None:
     followup = summary["followup"]
     click.echo(
         f"  {followup['sweep']['open_cases']} hồ sơ vi phạm đang theo dõi / open cases; "
-        f"{followup['notices_issued']} văn bản đã ban hành / notices issued"
+        f"{followup['notices_issued']} văn bản đã ban hành / notices issued; "
+        f"{summary['inspections']['inspections']} cuộc kiểm tra / inspections, "
+        f"{summary['inspections']['minutes']} biên bản / minutes"
     )
 
 

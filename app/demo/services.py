@@ -24,6 +24,7 @@ from app.auth.services import create_user
 from app.compliance.services import reevaluate_facilities, regime_in_force, today
 from app.demo import province
 from app.demo.followup import build_followup
+from app.demo.inspections import build_inspections
 from app.demo.province_facilities import enterprise_rows, facility_rows
 from app.demo.province_rules import rule_values, source_rows
 from app.demo.province_stations import STATION_BY_CODE
@@ -81,6 +82,7 @@ def build_demo(reset: bool, days: int = DEMO_DAYS) -> dict[str, Any]:
     users = _create_users(enterprises, facilities)
     telemetry = build_telemetry(facilities, days)
     followup = build_followup(facilities)
+    inspections = build_inspections(days)
     return {
         "province": province.AGENCY["agency.province"],
         "communes": len({f.commune for f in facilities}),
@@ -93,6 +95,7 @@ def build_demo(reset: bool, days: int = DEMO_DAYS) -> dict[str, Any]:
         "users": users,
         **telemetry,
         "followup": followup,
+        "inspections": inspections,
     }
 
 

@@ -26,6 +26,7 @@ JOB_MODULES = (
     "app.cases.jobs",
     "app.notices.jobs",
     "app.notices.delivery_jobs",
+    "app.inspections.jobs",
 )
 
 

@@ -36,6 +36,7 @@ GROUPS = {
     "receipt": _l("Data receipt"),
     "delivery": _l("Notices: delivery and reminders"),
     "public": _l("Public disclosure page"),
+    "risk": _l("Inspection planning: weights of the risk score"),
 }
 
 SETTINGS: tuple[Setting, ...] = (
@@ -203,6 +204,60 @@ SETTINGS: tuple[Setting, ...] = (
         _l("Public disclosure page without login at /public/ (1 = on, 0 = off)"),
         minimum=0,
         maximum=1,
+    ),
+    Setting(
+        "risk.open_cases",
+        "risk",
+        "float",
+        10.0,
+        _l("Points per open case and per ladder step it reached"),
+        minimum=0,
+        maximum=1000,
+    ),
+    Setting(
+        "risk.effective_rate",
+        "risk",
+        "float",
+        1.0,
+        _l("Points per percentage point the lowest effective rate of last month is below 100%"),
+        minimum=0,
+        maximum=1000,
+    ),
+    Setting(
+        "risk.lost_hours",
+        "risk",
+        "float",
+        0.5,
+        _l("Points per hour a station was lost last month"),
+        minimum=0,
+        maximum=1000,
+    ),
+    Setting(
+        "risk.exceedance_hours",
+        "risk",
+        "float",
+        2.0,
+        _l("Points per exceedance hour last month"),
+        minimum=0,
+        maximum=1000,
+    ),
+    Setting(
+        "risk.expired_certificates",
+        "risk",
+        "float",
+        10.0,
+        _l("Points per expired certificate"),
+        minimum=0,
+        maximum=1000,
+    ),
+    Setting(
+        "risk.days_since_inspection",
+        "risk",
+        "float",
+        0.05,
+        _l("Points per day since the last inspection (never inspected counts as 730 days)"),
+        minimum=0,
+        maximum=1000,
     ),
 )
 

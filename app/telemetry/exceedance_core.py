@@ -107,8 +107,14 @@ def is_judged(start: datetime, until: datetime | None, since: datetime | None) -
 def judge_series(series: Series, until: datetime | None = None) -> SeriesResult:
     """Count a series' hours above its limit, with a mean and without, per local day."""
     result = SeriesResult(series.station, series.parameter, series.limit)
+    since = series.since
+    if series.hours:
+        # The same instants in the hours' zone: comparing moments of one tzinfo is much cheaper.
+        zone = series.hours[0].start.tzinfo
+        until = until.astimezone(zone) if until is not None and until.tzinfo is not None else until
+        since = since.astimezone(zone) if since is not None and since.tzinfo is not None else since
     for hour in series.hours:
-        if not is_judged(hour.start, until, series.since):
+        if not is_judged(hour.start, until, since):
             continue
         day = result.days.setdefault(hour.start.date(), DayCount())
         if hour.mean is None:

@@ -161,9 +161,10 @@ def hourly_means(
     hours: list[HourlyMean] = []
     for day in days(day_from, day_to):
         bits, sums, counts = rows.get(day, (0, None, None))
+        midnight = day_start(day)
         for hour in range(HOURS_PER_DAY):
             slots = (bits >> (hour * SLOTS_PER_HOUR) & ((1 << SLOTS_PER_HOUR) - 1)).bit_count()
             count = counts[hour] if counts else 0
             mean = sums[hour] / count if count and slots >= min_valid_slots else None
-            hours.append(HourlyMean(day_start(day) + timedelta(hours=hour), mean, slots, count))
+            hours.append(HourlyMean(midnight + timedelta(hours=hour), mean, slots, count))
     return hours

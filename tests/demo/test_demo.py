@@ -230,3 +230,15 @@ def test_production_refuses_reset_and_mixing_with_real_accounts(own_database, tm
     finally:
         with application.app_context():
             db.engine.dispose()
+
+
+def test_the_demo_has_a_finalised_inspection_with_its_minutes_and_a_planned_one():
+    from app.inspections.models import Inspection
+
+    summary = build_demo(reset=False, days=DAYS)
+    found = db.session.scalars(sa.select(Inspection).order_by(Inspection.id)).all()
+
+    assert summary["inspections"] == {"inspections": 2, "minutes": 1}
+    assert [i.status for i in found] == ["finalised", "planned"]
+    assert found[0].number_text and found[0].pdf_sha256 and found[0].requests
+    assert found[1].risk["parts"]

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask import has_app_context
 
 from app import ROOT
 from app.db import commit, utcnow
@@ -127,8 +128,15 @@ def worker_env(url: str, redis_url: str, instance: Path, **extra: str) -> dict[s
     return env
 
 
+def release() -> None:
+    """End the test's own transaction (on SQLite it holds the write lock another process needs)."""
+    if has_app_context():
+        db.session.rollback()
+
+
 def flask(env: dict[str, str], *args: str, timeout: float = 180) -> subprocess.CompletedProcess:
     """Run ``flask --app app ARGS`` in a process of its own and return the finished process."""
+    release()
     return subprocess.run(
         [sys.executable, "-m", "flask", "--app", "app", *args],
         cwd=ROOT,
@@ -160,6 +168,7 @@ def worker_killed_at(env: dict[str, str], hook: str, tmp_path: Path, after: int 
     Yields the killed process's id once it is dead. ``tests/faults/fault_worker.py``
     installs the hook; the marker file tells the test the worker has reached it.
     """
+    release()
     marker = tmp_path / f"reached-{uuid.uuid4().hex[:8]}"
     process = subprocess.Popen(
         [sys.executable, "-m", "tests.faults.fault_worker", hook],

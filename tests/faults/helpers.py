@@ -124,6 +124,9 @@ def worker_env(url: str, redis_url: str, instance: Path, **extra: str) -> dict[s
         "MAIL_DEFAULT_SENDER": SENDER,
     }
     env.pop("TEST_DATABASE_URL", None)
+    if not redis_url:  # a command with no Redis: jobs inline
+        env.pop("REDIS_URL")
+        env["JOBS_MODE"] = "sync"
     env.update(extra)
     return env
 

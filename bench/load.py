@@ -42,7 +42,7 @@ from bench.common import (  # noqa: E402
     new_database_name,
     pg_url,
 )
-from bench.load_users import Figures, Page, User, run_uploads, run_user  # noqa: E402
+from bench.load_users import Figures, Page, User, run_baseline, run_uploads, run_user  # noqa: E402
 
 SHARES = (("enterprise", 0.6), ("inspector", 0.3), ("leader", 0.1))
 
@@ -193,6 +193,8 @@ def run_load(args, port: int, prepared: dict, inbox: Path, processes: Processes)
     """Users and uploads for ``args.duration`` seconds, then the drain; figures of both."""
     figures, uploaded, stop, names = Figures(), Figures(), threading.Event(), []
     users = build_users(prepared["accounts"], args.users)
+    baseline = Figures()
+    run_baseline(users, port, baseline)
     first_day = datetime.now(UTC).date() - timedelta(days=args.days + 3)
     threads = [
         threading.Thread(target=run_user, args=(u, port, figures, stop, tuple(args.think), i), daemon=True)
@@ -226,6 +228,7 @@ def run_load(args, port: int, prepared: dict, inbox: Path, processes: Processes)
     return {
         "roles": {role: sum(1 for u in users if u.role == role) for role, _ in SHARES},
         "figures": figures.summary(),
+        "baseline": baseline.summary(),
         "uploads": {
             **sent["all"],
             "errors": sent["errors"],
@@ -344,15 +347,22 @@ def run(args, url: str, work: Path, processes: Processes) -> dict[str, Any]:
         and ingest["max_lag_s"] <= bound
         and ingest["max_inbox_age_s"] <= bound
     )
-    figures = load.pop("figures")
+    figures, baseline = load.pop("figures"), load.pop("baseline")
+    for name, page in figures["pages"].items():
+        alone = baseline["pages"].get(name)
+        if alone and alone.get("n") and page.get("n"):
+            page["p50_alone_ms"] = alone["p50_ms"]
+            page["p50_ratio"] = round(page["p50_ms"] / alone["p50_ms"], 2)
     return {
         "command": " ".join(sys.argv),
         "setup": {"dataset": f"demo, {args.days} day(s)", "build_s": round(build_s, 1), **vars_of(args)},
         "roles": load["roles"],
         "requests": figures["requests"],
-        "errors": figures["errors"] + load["uploads"]["errors"],
+        "errors": figures["errors"] + load["uploads"]["errors"] + baseline["errors"],
         "error_samples": figures["error_samples"],
         "all_pages": figures["all"],
+        "all_pages_alone": baseline["all"],
+        "baseline_errors": baseline["errors"],
         "pages": figures["pages"],
         "uploads": load["uploads"],
         "ingest": ingest,

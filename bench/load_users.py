@@ -166,6 +166,29 @@ def run_user(
         client.close()
 
 
+def run_baseline(users: list[User], port: int, figures: Figures, rounds: int = 3) -> None:
+    """The same pages with no concurrency: one account per role, each page name ``rounds`` times in turn."""
+    seen_roles: set[str] = set()
+    for user in users:
+        if user.role in seen_roles:
+            continue
+        seen_roles.add(user.role)
+        client = Client(port)
+        try:
+            token = _timed(Figures(), "GET /login", client, "GET", "/login", 200)
+            form = {"email": user.email, "password": user.password, "csrf_token": token or ""}
+            _timed(figures, "POST /login", client, "POST", "/login", 302, form)
+            first: dict[str, Page] = {}
+            for page in user.pages:
+                if page.method == "GET":
+                    first.setdefault(page.name, page)
+            for _ in range(rounds):
+                for page in first.values():
+                    _timed(figures, page.name, client, "GET", page.path, 200)
+        finally:
+            client.close()
+
+
 def _timed(figures: Figures, name: str, client: Client, method: str, path: str, expected: int, form=None):
     """Make one request and record it; the page's CSRF token (or '') on success, None on error."""
     started = time.perf_counter()

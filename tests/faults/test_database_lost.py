@@ -22,7 +22,7 @@ from app.jobs.dispatch import defer_job
 from app.telemetry import archive, inbox, rollups
 from app.telemetry.models import DataFile, Reading
 from app.telemetry.receipt_jobs import SCAN_JOB
-from tests.faults.helpers import runs
+from tests.faults.common import runs
 from tests.jobs.test_worker import dispose, make_app
 from tests.telemetry.ingest_helpers import at, file_name, line, new_station, write
 

@@ -31,7 +31,7 @@ from app.telemetry import accounts
 from app.telemetry.ftp import account_authenticator
 from app.telemetry.ftp import make_server as make_ftp_server
 from app.telemetry.models import DataFile, Reading, ReadingConflict
-from tests.faults.helpers import release, worker_env
+from tests.faults.common import release, worker_env
 from tests.jobs.test_worker import dispose, make_app
 from tests.telemetry.receipt_helpers import LOOPBACK, age, file_bytes, file_name, make_station, serving
 

@@ -23,7 +23,7 @@ from app.jobs.models import JobRun
 from app.notices.models import Notice, NoticeDelivery, NoticeReceipt
 from app.notices.services_bulk import BULK_ISSUE_JOB
 from tests.conftest import PASSWORD
-from tests.faults.helpers import (
+from tests.faults.common import (
     PUBLIC_BASE_URL,
     burst_worker,
     private_redis,  # noqa: F401  (fixture)

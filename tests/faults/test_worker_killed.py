@@ -25,7 +25,7 @@ from app.notices import numbering, services_issue
 from app.notices.models import DeliveryLogEntry, Notice, NoticeDelivery
 from app.notices.services_bulk import BULK_ISSUE_JOB, request_bulk_issue
 from tests.conftest import PASSWORD
-from tests.faults.helpers import (
+from tests.faults.common import (
     PUBLIC_BASE_URL,
     burst_worker,
     private_redis,  # noqa: F401  (fixture)

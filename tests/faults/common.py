@@ -1,4 +1,4 @@
-"""Helpers of the fault tests: a Redis server of the test's own, worker processes, seeded notices.
+"""What the fault tests share: a Redis server of the test's own, worker processes, seeded notices.
 
 Each fault test runs on a database of its own (``own_database``) and a Redis
 server it starts itself on a free loopback port, so it can stop and restart

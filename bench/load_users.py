@@ -86,7 +86,7 @@ def percentiles(values: list[float]) -> dict[str, Any]:
 class Client:
     """One keep-alive connection with a cookie jar of its own."""
 
-    def __init__(self, port: int, timeout: float = 60):
+    def __init__(self, port: int, timeout: float = 120):
         self.port, self.timeout = port, timeout
         self.cookies: dict[str, str] = {}
         self.connection: http.client.HTTPConnection | None = None

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from app import ROOT
 from tests.conftest import require_service
 
-pytestmark = [pytest.mark.own_database, pytest.mark.postgres, pytest.mark.redis]
+pytestmark = [pytest.mark.own_database, pytest.mark.postgres]
 
 
 def test_thirty_users_and_arriving_files_with_no_error_and_ingest_keeping_up(postgres_url, tmp_path):

@@ -82,7 +82,7 @@ def commit() -> None:
     try:
         session.commit()
     except Exception:
-        session.rollback()
+        discard_transaction(session)
         raise
     for action in actions:
         action()
@@ -97,4 +97,19 @@ def rollback() -> None:
 
     db.session.info.pop(dispatch.PENDING_KEY, None)
     db.session.info.pop(AFTER_COMMIT_KEY, None)
-    db.session.rollback()
+    discard_transaction(db.session)
+
+
+def discard_transaction(session: Any) -> None:
+    """Roll the session back; a connection lost meanwhile is dropped (its transaction ended with it).
+
+    Code that talks to the driver directly (COPY) can meet a lost connection
+    without SQLAlchemy noticing; the rollback then fails once, having
+    invalidated the connection, and the second one leaves the session usable.
+    """
+    try:
+        session.rollback()
+    except sa.exc.DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+        session.rollback()

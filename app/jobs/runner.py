@@ -17,7 +17,7 @@ from flask import current_app, has_app_context
 from sqlalchemy.orm import Session
 
 from app.audit.actor import acting_as
-from app.db import commit, utcnow
+from app.db import commit, rollback, utcnow
 from app.extensions import db
 from app.jobs.dispatch import spec
 from app.jobs.models import JobRun
@@ -90,7 +90,8 @@ def _run(run_id: int) -> str:
 
         commit()
     except Exception as exc:  # the outcome is recorded, the worker goes on
-        db.session.rollback()
+        # Also drops what the failed job deferred or meant to do after its commit.
+        rollback()
         return _record_failure(run_id, exc)
     run = db.session.get(JobRun, run_id)
     run.status = "finished"

@@ -25,6 +25,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         instance_relative_config=True,
         template_folder=os.path.join(ROOT, "templates"),
     )
+    from app.http import Request
+
+    app.request_class = Request
     app.config.from_object(cfg.Defaults)
     app.config.from_pyfile("config.py", silent=True)
     app.config.update(cfg.from_environment(os.environ))

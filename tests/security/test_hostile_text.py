@@ -1,0 +1,89 @@
+"""Hostile text typed in forms or imported in spreadsheets is stored as typed and shown escaped."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+import pytest
+import sqlalchemy as sa
+from openpyxl import load_workbook
+
+from app.extensions import db
+from app.facilities.models import Facility
+from tests.facilities.import_helpers import facility, table, xlsx_bytes
+from tests.facilities.test_import_views import token_of, upload
+from tests.security.conftest import count
+from tests.security.hostile import FORMULAS, TEXTS, problems_in_html, shown
+
+
+def _form(code: str, text: str) -> dict:
+    return {
+        "code": code,
+        "name": text,
+        "enterprise_name": text,
+        "address": text[:500],
+        "commune": "Phường Thới An Đông",
+        "industry_type": "seafood",
+        "wastewater_flow_m3_day": "620",
+    }
+
+
+@pytest.mark.parametrize("kind", TEXTS)
+def test_hostile_text_in_the_facility_form_is_shown_escaped(client, make_user, login, kind):
+    text = TEXTS[kind]
+    login(make_user("inspector"))
+    response = client.post("/facilities/new", data=_form("CT-HOSTILE-1", text))
+    assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
+    stored = db.session.scalars(sa.select(Facility).where(Facility.code == "CT-HOSTILE-1")).one()
+    assert stored.name == shown(text) and stored.enterprise.name == shown(text)
+    problems = []
+    for url in ("/facilities/CT-HOSTILE-1", "/facilities/?q=CT-HOSTILE", "/facilities/CT-HOSTILE-1/edit"):
+        html = client.get(url).get_data(as_text=True)
+        problems += [f"{url}: {p}" for p in problems_in_html(html, text)]
+        count("pages checked for hostile text")
+    assert problems == []
+    assert db.session.scalar(sa.select(sa.func.count(Facility.id))) >= 1  # the table is still there
+
+
+def test_hostile_text_in_an_imported_spreadsheet_is_shown_escaped(client, make_user, login):
+    login(make_user("inspector"))
+    rows = [
+        facility(f"CT-IMP-{i}", facility_name=text, enterprise_name=text)
+        for i, text in enumerate(TEXTS.values())
+    ]
+    preview = upload(client, ("danh-sach.xlsx", xlsx_bytes({"facilities": table(*rows)})))
+    html = preview.get_data(as_text=True)
+    problems = [f"preview: {p}" for text in TEXTS.values() for p in problems_in_html(html, text)]
+    result = client.post("/facilities/import/confirm", data={"token": token_of(html)})
+    assert result.status_code == 200 and "Đã nhập xong" in result.get_data(as_text=True)
+    for i, text in enumerate(TEXTS.values()):
+        stored = db.session.scalars(sa.select(Facility).where(Facility.code == f"CT-IMP-{i}")).one()
+        assert stored.name == shown(text)
+        page = client.get(f"/facilities/CT-IMP-{i}").get_data(as_text=True)
+        problems += [f"CT-IMP-{i}: {p}" for p in problems_in_html(page, text)]
+        count("hostile texts imported")
+    assert problems == []
+
+
+def test_the_export_writes_formulas_as_text(client, make_user, login, make_facility, make_enterprise):
+    login(make_user("inspector"))
+    for i, text in enumerate(FORMULAS):
+        make_facility(f"CT-F-{i}", name=text, enterprise=make_enterprise(text))
+    response = client.get("/facilities/export.xlsx")
+    book = load_workbook(BytesIO(response.data))
+    # A spreadsheet stores a carriage return as a line feed.
+    written = {text.replace("\r", "\n") for text in FORMULAS}
+    cells = [c for sheet in book for row in sheet.iter_rows() for c in row if c.value in written]
+    assert len(cells) >= 2 * len(FORMULAS)  # each as facility and as enterprise name
+    for cell in cells:
+        assert cell.data_type == "s" and cell.quotePrefix, (cell.coordinate, cell.value)
+        count("formula cells exported as text")
+
+
+def test_clean_text_removes_only_the_controls_that_reorder_or_hide_text():
+    from app.text import clean_text
+
+    assert clean_text("Công ty \u202egnòhp\u202c\u2067x\u2069") == "Công ty gnòhpx"
+    assert clean_text("a\x00b\x1bc\x7f") == "abc\x7f"
+    kept = "Dòng 1\nDòng 2\r\n\tthụt lề \u200fRLM \u200eLRM ثابت"
+    assert clean_text(kept) == kept

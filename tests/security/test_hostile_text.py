@@ -87,3 +87,21 @@ def test_clean_text_removes_only_the_controls_that_reorder_or_hide_text():
     assert clean_text("a\x00b\x1bc\x7f") == "abc\x7f"
     kept = "Dòng 1\nDòng 2\r\n\tthụt lề \u200fRLM \u200eLRM ثابت"
     assert clean_text(kept) == kept
+
+
+def test_a_hostile_answer_is_shown_escaped_to_the_enterprise_and_the_inspector(client, world, login):
+    from tests.security.hostile import ATTRIBUTE, BIDI, SCRIPT
+
+    text = f"{SCRIPT}\n{ATTRIBUTE}\n{BIDI}"
+    notice = world.own.objects["notice"]
+    login(world.users["enterprise"])
+    response = client.post(f"/portal/notices/{notice.id}/answers", data={"text": text})
+    assert response.status_code == 302
+    pages = {"portal": client.get(f"/portal/notices/{notice.id}").get_data(as_text=True)}
+    client.post("/logout")
+    login(world.users["inspector"])
+    pages["staff"] = client.get(f"/notices/{notice.id}").get_data(as_text=True)
+    for name, html in pages.items():
+        for line in text.split("\n"):
+            assert problems_in_html(html, line) == [], name
+            count("pages checked for hostile text")

@@ -105,3 +105,13 @@ def test_a_hostile_answer_is_shown_escaped_to_the_enterprise_and_the_inspector(c
         for line in text.split("\n"):
             assert problems_in_html(html, line) == [], name
             count("pages checked for hostile text")
+
+
+def test_a_very_long_name_fits_the_audit_trail(make_facility):
+    from app.audit.services import record
+    from tests.security.hostile import LONG
+
+    facility = make_facility(code="CT-DAI", name=LONG)
+    event = record("facility.updated", facility, label=f"{facility.code} – {LONG} {LONG}")
+    assert len(event.object_label) == 300 and event.object_label.endswith("…")
+    assert event.object_label.startswith("CT-DAI – Công ty Trách nhiệm")

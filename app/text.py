@@ -20,3 +20,8 @@ _REMOVED = {ord(c): None for c in BIDI_CONTROLS} | {
 def clean_text(value: str) -> str:
     """The text without bidi embedding/override/isolate controls and C0 controls (tab, CR, LF kept)."""
     return value.translate(_REMOVED)
+
+
+def clean_name(value: str) -> str:
+    """A one-line name (of a file, say): ``clean_text`` with tabs and line breaks made spaces."""
+    return " ".join(clean_text(value).split())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from io import BytesIO
 
 import pytest
@@ -115,3 +116,57 @@ def test_a_very_long_name_fits_the_audit_trail(make_facility):
     event = record("facility.updated", facility, label=f"{facility.code} – {LONG} {LONG}")
     assert len(event.object_label) == 300 and event.object_label.endswith("…")
     assert event.object_label.startswith("CT-DAI – Công ty Trách nhiệm")
+
+
+def test_hostile_file_names_are_shown_escaped_and_never_break_the_download_header(client, world, login):
+    from app.telemetry import archive
+    from app.telemetry.models import DataFile
+    from tests.portal.helpers import png_bytes
+    from tests.security.hostile import ATTRIBUTE, SCRIPT
+
+    notice = world.own.objects["notice"]
+    name = "<img src=x onerror=alert(1)>.png"  # a browser sends quotes and line breaks as %22, %0D%0A
+    login(world.users["enterprise"])
+    response = client.post(
+        f"/portal/notices/{notice.id}/answers",
+        data={"text": "Đã khắc phục", "evidence": [(BytesIO(png_bytes()), name)]},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    html = client.get(f"/portal/notices/{notice.id}").get_data(as_text=True)
+    assert problems_in_html(html, name) == []
+    evidence_id = max(int(i) for i in re.findall(r"/portal/evidence/(\d+)", html))
+    download = client.get(f"/portal/evidence/{evidence_id}")
+    assert download.status_code == 200
+    assert download.headers["Content-Disposition"].startswith("attachment")
+    download.close()
+    client.post("/logout")
+    content = f"{SCRIPT}\n".encode()
+    data_file = DataFile(
+        sha256=archive.sha256_of(content),
+        size=len(content),
+        original_name=f"{SCRIPT}.txt",
+        archive_path=archive.store(content),
+        sender=f"ftp:{ATTRIBUTE}",
+        received_at=world.own.objects["data_file"].received_at,
+        outcome="quarantined",
+        quarantine_code="unreadable",
+        quarantine_reason=f"Dòng 1: {ATTRIBUTE}",
+    )
+    db.session.add(data_file)
+    db.session.flush()
+    login(world.users["admin"])
+    for url in ("/telemetry/quarantine", f"/telemetry/files/{data_file.id}", "/telemetry/files"):
+        page = client.get(url).get_data(as_text=True)
+        assert problems_in_html(page, SCRIPT) == [], url
+        count("pages checked for hostile text")
+
+
+def test_uploaded_file_names_lose_line_breaks_controls_and_folders():
+    from werkzeug.datastructures import FileStorage
+
+    from app.stations.evidence import read_uploads
+
+    names = ["bien-ban\r\nX-Injected: 1.png", "C:\\Users\\a\\\u202egnp.pdf", "../../etc/passwd", "\x00"]
+    uploads = read_uploads([FileStorage(BytesIO(b"x"), filename=name) for name in names])
+    assert [u.name for u in uploads] == ["bien-ban X-Injected: 1.png", "gnp.pdf", "passwd", "tep"]

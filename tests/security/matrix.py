@@ -191,7 +191,11 @@ def unclassified(app) -> list[str]:
     for rule in app.url_map.iter_rules():
         route = ROUTES.get(rule.endpoint)
         if route is None:
-            problems.append(f"{rule.endpoint} ({rule.rule}) is not in tests/security/matrix.py ROUTES")
+            problems.append(
+                f"{rule.endpoint} ({rule.rule}) is not in tests/security/matrix.py ROUTES: add a row with the"
+                " object kind of each URL variable and the status of each method (a new kind of object goes"
+                " into tests/security/world.py, and into ENTERPRISE_KINDS when an enterprise owns it)"
+            )
             continue
         if set(route.params) != set(rule.arguments):
             problems.append(

@@ -154,3 +154,26 @@ def test_weak_passwords_are_refused(app, password):
 def test_a_reasonable_password_passes(app):
     with app.test_request_context():
         assert policy_problems("Quan-trac-Can-Tho-2026", "thanh.tra@example.vn") == []
+
+
+def test_a_user_cannot_give_itself_a_role_an_enterprise_or_reactivate(
+    client, make_user, make_enterprise, login
+):
+    user = make_user("enterprise")
+    own, other = user.enterprise_id, make_enterprise().id
+    login(user)
+    response = client.post(
+        "/account",
+        data={
+            "full_name": "Nguyễn Văn B",
+            "locale": "vi",
+            "role": "admin",
+            "enterprise_id": str(other),
+            "is_active": "y",
+            "session_version": "0",
+        },
+    )
+    assert response.status_code == 302
+    db.session.refresh(user)
+    assert (user.role, user.enterprise_id, user.full_name) == ("enterprise", own, "Nguyễn Văn B")
+    assert client.get("/admin/users/").status_code == 403

@@ -38,6 +38,7 @@ def security_headers(response: Response) -> Response:
     response.headers.setdefault("Referrer-Policy", "same-origin")
     if current_app.config.get("QUANTRAC_ENV") == "production":
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-    if request.endpoint != "static" and response.mimetype == "text/html":
+    if request.endpoint != "static":
+        # Pages, exports, charts and progress JSON are private: no shared or browser cache keeps them.
         response.headers.setdefault("Cache-Control", "no-store")
     return response

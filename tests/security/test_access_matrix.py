@@ -61,6 +61,9 @@ def test_access_matrix(app, client, world, role):
         before = db.session.scalar(sa.select(sa.func.count(AuditEvent.id)))
         response = client.open(case.url, method=case.method, data={})
         wrong += [f"{case.method} {case.url}: {p}" for p in header_problems(response)]
+        cache = response.headers.get("Cache-Control", "")
+        if role and case.endpoint != "static" and response.status_code == 200 and "no-store" not in cache:
+            wrong.append(f"{case.method} {case.url}: a private response may be cached ({cache!r})")
         if response.status_code == 200 and response.mimetype == "text/html":
             count("pages checked for inline code")
             wrong += [f"{case.method} {case.url}: {p}" for p in inline_code(response.get_data(as_text=True))]

@@ -89,3 +89,20 @@ def test_the_email_shows_hostile_text_literally_in_text_and_escaped_in_html(noti
         assert literal not in content.html and str(escape(literal)) in content.html, literal
         count("hostile texts checked in e-mails")
     assert "<script" not in content.html.lower()
+
+
+def test_a_very_long_company_name_is_printed_whole(app, make_enterprise, make_facility, make_user):
+    from tests.security.hostile import LONG
+
+    inspector = make_user("inspector")
+    facility = make_facility(enterprise=make_enterprise(LONG), name=LONG)
+    case = Case(facility_id=facility.id, kind="not_connected", evidence=EVIDENCE, rule_version_ids=[])
+    db.session.add(case)
+    db.session.flush()
+    with acting_as("test", inspector.id):
+        draft = services.draft_notice(case, 1, inspector)
+    path = os.path.join(app.instance_path, "long-name.pdf")
+    with open(path, "wb") as stream:
+        stream.write(services_issue.preview_pdf(draft, "https://quantrac.test"))
+    assert LONG in _pdf_text(path)
+    count("hostile texts checked in the PDF")

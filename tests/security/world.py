@@ -51,34 +51,49 @@ class World:
     users: dict[str, Any]
 
 
-def _side(tag: str, make_enterprise, make_facility) -> Side:
-    suffix = uuid.uuid4().hex[:5].upper()
-    enterprise = make_enterprise(f"Công ty {tag} {LEAK_MARKER if tag == 'B' else 'Riêng'} {suffix}")
-    facility: Facility = make_facility(
-        code=f"SEC{tag}{suffix}", enterprise=enterprise, name=f"Nhà máy {tag} {suffix} {_mark(tag)}"
-    )
-    station = make_station(facility, code=f"TR{tag}{suffix}")
-    declaration = Declaration(
-        station_id=station.id, kind="installation", values={"installed_on": "2026-01-02"}
-    )
-    window = ExcuseWindow(
-        station_id=station.id,
-        kind="incident",
-        starts_at=datetime(2026, 1, 5, 1, tzinfo=UTC),
-        expected_end_at=datetime(2026, 1, 5, 5, tzinfo=UTC),
-        reason=f"Mất điện {_mark(tag)}",
-    )
-    source = EmissionSource(code=f"NG{tag}{suffix}", facility_id=facility.id, source_kind="boiler")
-    certificate = StationCertificate(station_id=station.id, kind="calibration", number=f"KĐ-{tag}{suffix}")
-    limit = FacilityLimit(facility_id=facility.id, parameter="COD", high=50, permit_reference=f"GP-{tag}")
-    db.session.add_all([declaration, window, source, certificate, limit])
-    db.session.flush()
-    [evidence] = store_evidence(
-        check_uploads([Upload(f"bien-ban-{tag}{suffix}.png", png_bytes())]),
+def _evidence(name: str, enterprise, object_type: str, object_id: int):
+    [file] = store_evidence(
+        check_uploads([Upload(name, png_bytes())]),
         enterprise_id=enterprise.id,
-        object_type="declarations",
-        object_id=declaration.id,
+        object_type=object_type,
+        object_id=object_id,
     )
+    return file
+
+
+def _station_objects(tag: str, suffix: str, enterprise, facility) -> dict[str, Any]:
+    """A station with its declaration (and evidence), window and certificate; a source and a limit."""
+    station = make_station(facility, code=f"TR{tag}{suffix}")
+    found = {
+        "station": station,
+        "declaration": Declaration(
+            station_id=station.id, kind="installation", values={"installed_on": "2026-01-02"}
+        ),
+        "window": ExcuseWindow(
+            station_id=station.id,
+            kind="incident",
+            starts_at=datetime(2026, 1, 5, 1, tzinfo=UTC),
+            expected_end_at=datetime(2026, 1, 5, 5, tzinfo=UTC),
+            reason=f"Mất điện {_mark(tag)}",
+        ),
+        "source": EmissionSource(code=f"NG{tag}{suffix}", facility_id=facility.id, source_kind="boiler"),
+        "certificate": StationCertificate(
+            station_id=station.id, kind="calibration", number=f"KĐ-{tag}{suffix}"
+        ),
+        "limit": FacilityLimit(
+            facility_id=facility.id, parameter="COD", high=50, permit_reference=f"GP-{tag}"
+        ),
+    }
+    db.session.add_all(list(found.values())[1:])
+    db.session.flush()
+    found["evidence"] = _evidence(
+        f"bien-ban-{tag}{suffix}.png", enterprise, "declarations", found["declaration"].id
+    )
+    return found
+
+
+def _notice_objects(tag: str, suffix: str, enterprise, facility) -> dict[str, Any]:
+    """A case, its issued notice, an e-mail delivery, an answer and the answer's attachment."""
     case = Case(facility_id=facility.id, kind="not_connected", evidence=EVIDENCE, rule_version_ids=[])
     db.session.add(case)
     db.session.flush()
@@ -87,12 +102,18 @@ def _side(tag: str, make_enterprise, make_facility) -> Side:
     delivery = NoticeDelivery(notice_id=notice.id, recipient=f"nhan-{tag.lower()}{suffix.lower()}@example.vn")
     db.session.add_all([answer, delivery])
     db.session.flush()
-    [answer_file] = store_evidence(
-        check_uploads([Upload(f"tra-loi-{tag}{suffix}.png", png_bytes())]),
-        enterprise_id=enterprise.id,
-        object_type=ANSWERS,
-        object_id=answer.id,
-    )
+    answer_file = _evidence(f"tra-loi-{tag}{suffix}.png", enterprise, ANSWERS, answer.id)
+    return {
+        "case": case,
+        "notice": notice,
+        "answer": answer,
+        "delivery": delivery,
+        "answer_file": answer_file,
+    }
+
+
+def _telemetry_objects(tag: str, suffix: str, station) -> dict[str, Any]:
+    """A received (quarantined) data file of the station and an FTP account for it."""
     content = f"{station.code} COD 12.5 mg/L 20260105000000 00\n".encode()
     data_file = DataFile(
         sha256=archive.sha256_of(content),
@@ -111,30 +132,26 @@ def _side(tag: str, make_enterprise, make_facility) -> Side:
     )
     db.session.add_all([data_file, account])
     db.session.flush()
-    objects = {
-        "enterprise": enterprise,
-        "facility": facility,
-        "station": station,
-        "declaration": declaration,
-        "window": window,
-        "evidence": evidence,
-        "answer_file": answer_file,
-        "notice": notice,
-        "answer": answer,
-        "delivery": delivery,
-        "case": case,
-        "source": source,
-        "certificate": certificate,
-        "limit": limit,
-        "data_file": data_file,
-        "account": account,
-    }
+    return {"data_file": data_file, "account": account}
+
+
+def _side(tag: str, make_enterprise, make_facility) -> Side:
+    """One enterprise with one object of every kind; B's visible texts carry LEAK_MARKER."""
+    suffix = uuid.uuid4().hex[:5].upper()
+    enterprise = make_enterprise(f"Công ty {tag} {_mark(tag)} {suffix}")
+    facility: Facility = make_facility(
+        code=f"SEC{tag}{suffix}", enterprise=enterprise, name=f"Nhà máy {tag} {suffix} {_mark(tag)}"
+    )
+    objects = {"enterprise": enterprise, "facility": facility}
+    objects |= _station_objects(tag, suffix, enterprise, facility)
+    objects |= _notice_objects(tag, suffix, enterprise, facility)
+    objects |= _telemetry_objects(tag, suffix, objects["station"])
     markers = [
         facility.code,
-        station.code,
-        notice.number_text,
-        evidence.original_name,
-        answer_file.original_name,
+        objects["station"].code,
+        objects["notice"].number_text,
+        objects["evidence"].original_name,
+        objects["answer_file"].original_name,
     ]
     return Side(enterprise, objects, markers + [_mark(tag)] if tag == "B" else markers)
 

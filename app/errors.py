@@ -55,6 +55,15 @@ def register_error_handlers(app: Flask) -> None:
 
             rollback()
         title, text = ERROR_TEXT[code]
+        if code == 413 and request.max_content_length:
+            from flask_babel import gettext
+
+            mb = max(1, request.max_content_length // (1024 * 1024))
+            text = gettext(
+                "What you sent is larger than the limit of %(mb)d MB for one request, so nothing was saved. "
+                "Go back and send fewer or smaller files.",
+                mb=mb,
+            )
         if request.accept_mimetypes.best == "application/json":
             return {"error": str(title)}, code
         return render_template("errors/error.html", code=code, title=title, text=text), code

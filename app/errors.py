@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, render_template, request
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
@@ -56,8 +57,6 @@ def register_error_handlers(app: Flask) -> None:
             rollback()
         title, text = ERROR_TEXT[code]
         if code == 413 and request.max_content_length:
-            from flask_babel import gettext
-
             mb = max(1, request.max_content_length // (1024 * 1024))
             text = gettext(
                 "What you sent is larger than the limit of %(mb)d MB for one request, so nothing was saved. "

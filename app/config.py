@@ -51,6 +51,9 @@ class Defaults:
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
 
+    # How many reverse proxies in front of the app set X-Forwarded-For/-Proto (0: none,
+    # the client address is the connection's). Login throttling counts per client address.
+    TRUSTED_PROXIES = 0
     # Login throttling: failures per e-mail and per client address in the window.
     LOGIN_WINDOW = timedelta(minutes=15)
     LOGIN_MAX_FAILURES_PER_EMAIL = 5
@@ -81,7 +84,11 @@ class Production:
     """What production turns on whatever else is configured."""
 
     SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
     PREFERRED_URL_SCHEME = "https"
 
 
@@ -104,6 +111,7 @@ ENVIRONMENT: dict[str, tuple[str, Any]] = {
     "MAIL_PASSWORD": ("MAIL_PASSWORD", str),
     "MAIL_DEFAULT_SENDER": ("MAIL_DEFAULT_SENDER", str),
     "PUBLIC_BASE_URL": ("PUBLIC_BASE_URL", str),
+    "TRUSTED_PROXIES": ("TRUSTED_PROXIES", int),
     "TELEMETRY_INBOX": ("TELEMETRY_INBOX", str),
     "TELEMETRY_FORWARD_PASSWORD": ("TELEMETRY_FORWARD_PASSWORD", str),
 }
@@ -153,5 +161,9 @@ def finish(config: dict[str, Any], instance_path: str) -> None:
             raise ConfigError("SECRET_KEY must be at least 32 characters in production")
         if config.get("DEBUG"):
             raise ConfigError("DEBUG must be off in production")
+        if config.get("TESTING"):
+            raise ConfigError("TESTING must be off in production")
+        if not config.get("WTF_CSRF_ENABLED", True):
+            raise ConfigError("CSRF protection (WTF_CSRF_ENABLED) must be on in production")
         if not config.get("PUBLIC_BASE_URL"):
             raise ConfigError("production needs PUBLIC_BASE_URL")

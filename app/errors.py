@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from flask import Flask, render_template, request
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
 
 
 class DomainError(Exception):
@@ -33,6 +35,14 @@ ERROR_TEXT = {
     500: (_l("Server error"), _l("Something went wrong on our side. The error has been logged.")),
 }
 
+CSRF_TEXT = (
+    _l("Form expired"),
+    _l(
+        "The form's session has expired or the form did not come from this site, so nothing was changed. "
+        "Go back, reload the page and send the form again."
+    ),
+)
+
 
 def register_error_handlers(app: Flask) -> None:
     """Render the error pages in the user's language."""
@@ -46,9 +56,24 @@ def register_error_handlers(app: Flask) -> None:
 
             rollback()
         title, text = ERROR_TEXT[code]
+        if code == 413 and request.max_content_length:
+            mb = max(1, request.max_content_length // (1024 * 1024))
+            text = gettext(
+                "What you sent is larger than the limit of %(mb)d MB for one request, so nothing was saved. "
+                "Go back and send fewer or smaller files.",
+                mb=mb,
+            )
         if request.accept_mimetypes.best == "application/json":
             return {"error": str(title)}, code
         return render_template("errors/error.html", code=code, title=title, text=text), code
 
+    def handle_csrf(error):
+        """A form sent without its session's token (expired, forged or from another tab)."""
+        title, text = CSRF_TEXT
+        if request.accept_mimetypes.best == "application/json":
+            return {"error": str(title)}, 400
+        return render_template("errors/error.html", code=400, title=title, text=text), 400
+
     for code in ERROR_TEXT:
         app.register_error_handler(code, handle)
+    app.register_error_handler(CSRFError, handle_csrf)

@@ -31,11 +31,14 @@ CSP = (
 
 
 def security_headers(response: Response) -> Response:
-    """Content-Security-Policy without inline code, frame denial, no sniffing."""
+    """Content-Security-Policy without inline code, frame denial, no sniffing; HTTPS only in production."""
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
-    if request.endpoint != "static" and response.mimetype == "text/html":
+    if current_app.config.get("QUANTRAC_ENV") == "production":
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    if request.endpoint != "static":
+        # Pages, exports, charts and progress JSON are private: no shared or browser cache keeps them.
         response.headers.setdefault("Cache-Control", "no-store")
     return response

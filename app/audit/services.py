@@ -42,18 +42,26 @@ def record(
         object_id = object_id if object_id is not None else getattr(obj, "id", None)
         label = label or str(obj)
     event = AuditEvent(
-        actor_label=actor.label,
+        actor_label=_fit(actor.label, AuditEvent.actor_label),
         actor_id=actor.user_id,
         action=action,
         object_type=object_type or "system",
         object_id=None if object_id is None else str(object_id),
-        object_label=label,
+        object_label=_fit(label, AuditEvent.object_label),
         changes=_plain(changes or {}),
         reason=reason,
     )
     db.session.add(event)
     db.session.flush()
     return event
+
+
+def _fit(text: str | None, column: Any) -> str | None:
+    """The text cut to the column's length, marked with an ellipsis (a long name must not fail a change)."""
+    length = column.type.length
+    if text is None or len(text) <= length:
+        return text
+    return text[: length - 1] + "…"
 
 
 def diff(obj: Any, values: dict[str, Any]) -> dict[str, list[Any]]:

@@ -16,7 +16,8 @@ from app.errors import DomainError
 
 
 def _safe_next(target: str | None) -> str:
-    if target:
+    """A path of this site to go to after login; anything else (browsers read ``/\\x`` as ``//x``) goes home."""
+    if target and not any(c == "\\" or c.isspace() or ord(c) < 32 for c in target):
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
             return target

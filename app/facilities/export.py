@@ -64,6 +64,7 @@ def _write_row(worksheet, values: list[Any]) -> None:
     for cell in worksheet[worksheet.max_row]:
         if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
             cell.data_type = "s"  # text, never a formula
+            cell.quotePrefix = True  # and it stays text when edited in the spreadsheet
         elif isinstance(cell.value, date):
             cell.number_format = "yyyy-mm-dd"
 

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from app.formatting import LOCAL_TZ
+from app.text import clean_text
 
 TRUE_WORDS = frozenset({"yes", "true", "1", "x", "có"})
 FALSE_WORDS = frozenset({"no", "false", "0", "không", ""})
@@ -42,7 +43,7 @@ def read_text(value: Any) -> str | None:
     if isinstance(value, datetime):
         return value.isoformat(sep=" ")
     # Text typed on some systems arrives decomposed (NFD): store it composed, as typed elsewhere.
-    return unicodedata.normalize("NFC", str(value)).strip()
+    return clean_text(unicodedata.normalize("NFC", str(value))).strip()
 
 
 def read_bool(value: Any) -> bool:

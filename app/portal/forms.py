@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, DateTimeLocalField, MultipleFileField, StringField, TextAreaField
@@ -54,7 +55,8 @@ class InstallationForm(FlaskForm):
         """Only known parameter codes."""
         unknown = [code for code in field.data or [] if canonical_code(code) is None]
         if unknown:
-            raise ValidationError(_l("Unknown parameter codes: %(codes)s.", codes=", ".join(unknown)))
+            # gettext, not _l: a lazy string is marked safe, so the typed codes would reach the page as markup.
+            raise ValidationError(_("Unknown parameter codes: %(codes)s.", codes=", ".join(unknown)))
 
 
 class ConnectionForm(FlaskForm):

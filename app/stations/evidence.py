@@ -30,6 +30,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.files import write_once
 from app.stations.models import EvidenceFile
+from app.text import clean_name
 
 PDF = "application/pdf"
 PNG = "image/png"
@@ -153,7 +154,8 @@ def read_uploads(files: list[Any]) -> list[Upload]:
     for storage in files:
         if storage is None or not getattr(storage, "filename", None):
             continue
-        uploads.append(Upload(os.path.basename(storage.filename)[:255], storage.stream.read(limit + 1)))
+        name = clean_name(os.path.basename(storage.filename.replace("\\", "/")))[:255] or "tep"
+        uploads.append(Upload(name, storage.stream.read(limit + 1)))
     return uploads
 
 

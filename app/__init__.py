@@ -127,6 +127,8 @@ BLUEPRINTS = (
     ("app.cases", "bp"),
     ("app.notices", "bp"),
     ("app.notices", "verify_bp"),
+    ("app.dashboard", "bp"),
+    ("app.reports", "bp"),
 )
 VIEW_MODULES = (
     "app.home.views",
@@ -148,6 +150,8 @@ VIEW_MODULES = (
     "app.notices.views",
     "app.notices.verify_views",
     "app.notices.delivery_views",
+    "app.dashboard.views",
+    "app.reports.views",
 )
 
 
@@ -164,6 +168,7 @@ def _register_cli(app: Flask) -> None:
     from app.auth.cli import users_cli
     from app.cases.cli import cases_cli
     from app.compliance.cli import compliance_cli
+    from app.dashboard.cli import dashboard_cli
     from app.demo.cli import demo_command
     from app.facilities.cli import facilities_cli
     from app.jobs.cli import jobs_cli, worker_command
@@ -183,6 +188,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(stations_cli)
     app.cli.add_command(cases_cli)
     app.cli.add_command(notices_cli)
+    app.cli.add_command(dashboard_cli)
 
 
 def _register_hooks(app: Flask) -> None:

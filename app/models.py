@@ -4,6 +4,7 @@ from app.audit.models import AuditEvent
 from app.auth.models import LoginAttempt, User
 from app.cases.models import Case, CaseEvent, LadderStep
 from app.compliance.models import Obligation, RuleVersion
+from app.dashboard.models import FacilityMonth
 from app.facilities.models import EmissionSource, Enterprise, Facility
 from app.jobs.models import JobRun
 from app.notices.models import (
@@ -15,6 +16,7 @@ from app.notices.models import (
     RegisterCounter,
     Reminder,
 )
+from app.reports.models import MonthlyReport
 from app.settings.models import SettingValue
 from app.stations.models import (
     Declaration,
@@ -35,6 +37,8 @@ from app.telemetry.models import (
 )
 
 __all__ = [
+    "FacilityMonth",
+    "MonthlyReport",
     "Case",
     "CaseEvent",
     "DeliveryLogEntry",

@@ -106,9 +106,9 @@ def by_group(
 
 def series(
     months: Sequence[date], rows_by_month: dict[date, list[Row]], target: float
-) -> list[tuple[date, dict[str, int]]]:
-    """The counts of each month (months without snapshots count nothing)."""
-    return [(m, counts(rows_by_month.get(m, []), target)) for m in months]
+) -> list[tuple[date, dict[str, int] | None]]:
+    """The counts of each month; None for a month without snapshots (no figure, not zero)."""
+    return [(m, counts(rows_by_month[m], target) if rows_by_month.get(m) else None) for m in months]
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,11 @@ def _share(count: int, total: int) -> float:
 
 
 def months_chart(d: Dashboard) -> Markup:
-    """Per month: the share of facilities under an obligation meeting the target (excused rate)."""
+    """Per month with snapshots: the share of facilities under an obligation meeting the target (excused rate)."""
+    known = [(m, c) for m, c in d.series if c is not None]
     return bar_chart(
-        [month_text(m) for m, _c in d.series],
-        [_share(c["meets_excused"], c["obliged"]) for _m, c in d.series],
+        [month_text(m) for m, _c in known],
+        [_share(c["meets_excused"], c["obliged"]) for _m, c in known],
         title=_("Share of obliged facilities meeting the completeness target, month by month"),
         value_format=rate_text,
     )

@@ -65,8 +65,11 @@ def months_table(d: Dashboard) -> SheetTable:
     """The measures month by month (12 months), with the share meeting the target (excused)."""
     rows = [
         [month_text(m)]
-        + [c[k] for k in aggregate.MONTH_MEASURES]
-        + [share_text(c["meets_excused"], c["obliged"])]
+        + (
+            [c[k] for k in aggregate.MONTH_MEASURES] + [share_text(c["meets_excused"], c["obliged"])]
+            if c
+            else ["—"] * (len(aggregate.MONTH_MEASURES) + 1)
+        )
         for m, c in d.series
     ]
     header = _counts_header(_("Month")) + [_("Share meeting the target (excused)")]

@@ -75,6 +75,8 @@ def _print_data(summary: dict[str, Any]) -> None:
         f"  {followup['sweep']['open_cases']} hồ sơ vi phạm đang theo dõi / open cases; "
         f"{followup['notices_issued']} văn bản đã ban hành / notices issued"
     )
+    months = ", ".join(summary["dashboard_months"])
+    click.echo(f"  bảng điều hành: số liệu tổng hợp các tháng / dashboard snapshots: {months}")
 
 
 def _print_summary(summary: dict[str, Any], seconds: float) -> None:

@@ -77,3 +77,10 @@ def test_last_months_cross_the_year():
     assert aggregate.last_months(date(2026, 2, 1), 4) == [
         date(2025, 11, 1), date(2025, 12, 1), date(2026, 1, 1), date(2026, 2, 1)
     ]  # fmt: skip
+
+
+def test_a_month_without_snapshots_has_no_figure_rather_than_zero():
+    months = aggregate.last_months(date(2026, 2, 1), 2)
+    found = aggregate.series(months, {months[1]: ROWS}, TARGET)
+    assert found[0] == (date(2026, 1, 1), None)
+    assert found[1][1]["obliged"] == 5

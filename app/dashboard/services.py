@@ -46,30 +46,30 @@ def snapshot_months() -> list[date]:
 
 
 def month_rows(months: Sequence[date]) -> dict[date, list[aggregate.Row]]:
-    """The snapshot rows of the months (one query), by month."""
+    """The snapshot rows of the months (one query of plain columns, no ORM objects), by month."""
+    f = FacilityMonth
     query = (
-        sa.select(FacilityMonth, Facility.code, Facility.name)
-        .join(Facility, FacilityMonth.facility_id == Facility.id)
-        .where(FacilityMonth.month.in_(list(months)))
+        sa.select(
+            f.month,
+            f.facility_id,
+            Facility.code,
+            Facility.name,
+            f.commune,
+            f.industry,
+            f.is_obliged,
+            f.is_installed,
+            f.is_connected,
+            f.is_receiving,
+            f.raw_rate,
+            f.excused_rate,
+            f.exceedance_hours,
+        )  # fmt: skip
+        .join(Facility, f.facility_id == Facility.id)
+        .where(f.month.in_(list(months)))
     )
     found: dict[date, list[aggregate.Row]] = {m: [] for m in months}
-    for snap, code, name in db.session.execute(query):
-        found[snap.month].append(
-            aggregate.Row(
-                facility_id=snap.facility_id,
-                code=code,
-                name=name,
-                commune=snap.commune,
-                industry=snap.industry,
-                is_obliged=snap.is_obliged,
-                is_installed=snap.is_installed,
-                is_connected=snap.is_connected,
-                is_receiving=snap.is_receiving,
-                raw_rate=snap.raw_rate,
-                excused_rate=snap.excused_rate,
-                exceedance_hours=snap.exceedance_hours,
-            )
-        )
+    for month, *values in db.session.execute(query):
+        found[month].append(aggregate.Row(*values))
     return found
 
 

@@ -12,12 +12,14 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask import current_app
 
 from app.cases import services as case_services
 from app.cases.effectiveness import StepFigures
 from app.cases.ladder_services import current_steps
 from app.compliance.services import today
 from app.dashboard import aggregate
+from app.dashboard.cache import MEMO, NOW_SECONDS
 from app.dashboard.models import FacilityMonth
 from app.dashboard.snapshots import live_state, month_bounds
 from app.extensions import db
@@ -45,7 +47,25 @@ def snapshot_months() -> list[date]:
     return list(db.session.scalars(query))
 
 
+def fingerprint(months: Sequence[date]) -> tuple:
+    """What the snapshot rows of the months depend on: a key that changes whenever they do."""
+    snaps = db.session.execute(
+        sa.select(sa.func.max(FacilityMonth.computed_at), sa.func.count()).where(
+            FacilityMonth.month.in_(list(months))
+        )
+    ).one()
+    facilities = db.session.execute(
+        sa.select(sa.func.max(Facility.updated_at), sa.func.count(Facility.id))
+    ).one()
+    return (db.engine.url.render_as_string(), tuple(months), *snaps, *facilities)
+
+
 def month_rows(months: Sequence[date]) -> dict[date, list[aggregate.Row]]:
+    """The snapshot rows of the months, by month (kept in the memo under their fingerprint)."""
+    return MEMO.get(("rows", fingerprint(months)), lambda: read_month_rows(months))
+
+
+def read_month_rows(months: Sequence[date]) -> dict[date, list[aggregate.Row]]:
     """The snapshot rows of the months (one query of plain columns, no ORM objects), by month."""
     f = FacilityMonth
     query = (
@@ -73,8 +93,21 @@ def month_rows(months: Sequence[date]) -> dict[date, list[aggregate.Row]]:
     return found
 
 
-def now_rows(current: list[aggregate.Row]) -> list[aggregate.Row]:
-    """The facilities obliged in the latest snapshot, with their installed/connected/receiving now."""
+def now_rows(latest: date | None) -> list[aggregate.Row]:
+    """The facilities obliged in the latest snapshot, with their installed/connected/receiving now.
+
+    Kept up to ``cache.NOW_SECONDS`` (not under test): the stations' derived status is
+    refreshed every minute anyway.
+    """
+    if latest is None:
+        return []
+    key = ("now", fingerprint([latest]))
+    max_age = 0.0 if current_app.testing else NOW_SECONDS
+    return MEMO.get(key, lambda: read_now_rows(month_rows([latest])[latest]), max_age)
+
+
+def read_now_rows(current: list[aggregate.Row]) -> list[aggregate.Row]:
+    """The obliged rows with their installed/connected/receiving derived now."""
     live = live_state([r.facility_id for r in current if r.is_obliged])
     return [
         aggregate.Row(
@@ -152,25 +185,39 @@ def steps_with_counts() -> list[tuple[int, str, int]]:
     return [(p, names.get(p, ""), by_step.get(p, 0)) for p in positions]
 
 
+def month_figures(months: list[date], month: date, goal: float) -> dict:
+    """The snapshot figures of the month and the 12 months to it."""
+    by_month = month_rows(months)
+    rows = by_month[month]
+    return {
+        "rows": rows,
+        "totals": aggregate.counts(rows, goal),
+        "series": aggregate.series(months, by_month, goal),
+        "by_commune": aggregate.by_group(rows, "commune", goal),
+        "by_industry": aggregate.by_group(rows, "industry", goal),
+        "longest": aggregate.longest_out(months, by_month, goal),
+    }
+
+
 def dashboard(month: date, with_now: bool = True) -> Dashboard:
     """The dashboard of the closed month ``month`` (its first day) and the 12 months to it."""
     goal = target()
     months = aggregate.last_months(month)
-    by_month = month_rows(months)
-    rows = by_month[month]
     latest = snapshot_months()
-    current = month_rows([latest[0]])[latest[0]] if with_now and latest else []
+    figures = MEMO.get(("figures", goal, fingerprint(months)), lambda: month_figures(months, month, goal))
     return Dashboard(
         month=month,
         months=months,
         target=goal,
-        rows=rows,
-        now=aggregate.counts(now_rows(current), goal, aggregate.NOW_MEASURES) if with_now else None,
-        totals=aggregate.counts(rows, goal),
-        series=aggregate.series(months, by_month, goal),
-        by_commune=aggregate.by_group(rows, "commune", goal),
-        by_industry=aggregate.by_group(rows, "industry", goal),
-        longest=aggregate.longest_out(months, by_month, goal),
+        rows=figures["rows"],
+        now=aggregate.counts(now_rows(latest[0] if latest else None), goal, aggregate.NOW_MEASURES)
+        if with_now
+        else None,
+        totals=figures["totals"],
+        series=figures["series"],
+        by_commune=figures["by_commune"],
+        by_industry=figures["by_industry"],
+        longest=figures["longest"],
         cases_by_step=steps_with_counts(),
         notices=notice_figures(month),
         effectiveness=case_services.notice_effectiveness(),
@@ -194,7 +241,7 @@ def drill_rows(spec: Drill) -> list[aggregate.Row]:
     rows = month_rows([spec.month])[spec.month]
     if spec.scope == "now":
         latest = snapshot_months()
-        rows = now_rows(month_rows([latest[0]])[latest[0]] if latest else [])
+        rows = now_rows(latest[0] if latest else None)
     if spec.group in aggregate.GROUPS and spec.value is not None:
         rows = [r for r in rows if r.is_obliged and aggregate.in_group(r, spec.group, spec.value)]
     if spec.measure in NOTICE_MEASURES:

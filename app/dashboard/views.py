@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import quote_plus
 
-from flask import Response, flash, render_template, request
+from flask import Response, flash, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -24,6 +25,14 @@ MEASURES = (*aggregate.MEASURES, *services.NOTICE_MEASURES)
 def rate_filter(rate: float | None) -> str:
     """A facility's rate as ``87,3%`` (``—`` without a figure)."""
     return rate_text(rate)
+
+
+def drill_link(base: str, measure: str, month: date, scope: str = "month", group=None, value=None) -> str:
+    """The drill-down link of one number (built from the list's URL once per page, not per cell)."""
+    link = f"{base}?measure={quote_plus(measure)}&month={month:%Y-%m}&scope={quote_plus(scope)}"
+    if group:
+        link += f"&group={quote_plus(group)}&value={quote_plus(value or '')}"
+    return link
 
 
 def parse_month(text: str | None) -> date | None:
@@ -88,6 +97,8 @@ def index():
         effectiveness=tables.effectiveness_table(d),
         group_name=tables.group_name,
         month_text=month_text,
+        drill_link=drill_link,
+        drill_base=url_for("dashboard.facilities"),
     )
 
 

@@ -84,16 +84,6 @@ INDUSTRIES: dict[str, str] = {
     "cement": "xi măng",
     "steel": "gang, thép",
     "chemicals": "hóa chất",
-    "food_processing": "chế biến thực phẩm",
-    "sugar": "sản xuất đường",
-    "beverage": "sản xuất đồ uống",
-    "brewery": "sản xuất bia",
-    "rubber": "chế biến cao su",
-    "livestock": "chăn nuôi",
-    "hospital": "bệnh viện",
-    "central_wwtp": "xử lý nước thải tập trung",
-    "waste_treatment": "xử lý chất thải",
-    "aquaculture": "nuôi trồng thủy sản",
 }
 
 SOURCE_KINDS: dict[str, str] = {

@@ -30,11 +30,26 @@ class SheetTable:
     rows: list[list[Any]]
 
 
+# Industries the rules do not name (``INDUSTRIES`` holds those they do): for tables only.
+OTHER_INDUSTRIES = {
+    "food_processing": "chế biến thực phẩm",
+    "sugar": "sản xuất đường",
+    "beverage": "sản xuất đồ uống",
+    "brewery": "sản xuất bia",
+    "rubber": "chế biến cao su",
+    "livestock": "chăn nuôi",
+    "hospital": "bệnh viện",
+    "central_wwtp": "xử lý nước thải tập trung",
+    "waste_treatment": "xử lý chất thải",
+    "aquaculture": "nuôi trồng thủy sản",
+}
+
+
 def industry_name(code: str | None) -> str:
     """The industry's Vietnamese name (the code when unknown; "" when none)."""
     if not code:
         return ""
-    name = INDUSTRIES.get(code, code)
+    name = INDUSTRIES.get(code) or OTHER_INDUSTRIES.get(code, code)
     return name[:1].upper() + name[1:]
 
 

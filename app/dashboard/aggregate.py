@@ -37,6 +37,7 @@ class Row:
     raw_rate: float | None = None
     excused_rate: float | None = None
     exceedance_hours: int = 0
+    district: str | None = None
 
 
 def _meets(rate: float | None, target: float) -> bool:
@@ -83,6 +84,7 @@ def drill(rows: Iterable[Row], measure: str, target: float) -> list[Row]:
 GROUPS: dict[str, Callable[[Row], str | None]] = {
     "commune": lambda r: r.commune,
     "industry": lambda r: r.industry,
+    "district": lambda r: r.district,
 }
 
 
@@ -94,7 +96,7 @@ def in_group(row: Row, group: str, value: str) -> bool:
 def by_group(
     rows: Iterable[Row], group: str, target: float, measures: Sequence[str] = MONTH_MEASURES
 ) -> list[tuple[str, dict[str, int]]]:
-    """The counts per commune or industry (only facilities under an obligation), by name; "" last."""
+    """The counts per commune, former district or industry (only facilities under an obligation), by name; "" last."""
     grouped: dict[str, list[Row]] = defaultdict(list)
     for row in rows:
         if row.is_obliged:

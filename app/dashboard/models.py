@@ -32,6 +32,8 @@ class FacilityMonth(db.Model):
     # The first day of the month.
     month: Mapped[date]
     commune: Mapped[str | None] = mapped_column(sa.String(120))
+    # The former district (huyện) before the 2025 reorganisation, where recorded.
+    district: Mapped[str | None] = mapped_column(sa.String(120))
     industry: Mapped[str | None] = mapped_column(sa.String(60))
     is_obliged: Mapped[bool] = mapped_column(default=False)
     # Every station serving an obligation is (and there is at least one), at ``observed_at``.

@@ -83,6 +83,7 @@ def read_month_rows(months: Sequence[date]) -> dict[date, list[aggregate.Row]]:
             f.raw_rate,
             f.excused_rate,
             f.exceedance_hours,
+            f.district,
         )  # fmt: skip
         .join(Facility, f.facility_id == Facility.id)
         .where(f.month.in_(list(months)))
@@ -115,6 +116,7 @@ def read_now_rows(current: list[aggregate.Row]) -> list[aggregate.Row]:
             code=r.code,
             name=r.name,
             commune=r.commune,
+            district=r.district,
             industry=r.industry,
             is_obliged=True,
             is_installed=live[r.facility_id]["is_installed"],
@@ -171,6 +173,7 @@ class Dashboard:
     series: list[tuple[date, dict[str, int]]]
     by_commune: list[tuple[str, dict[str, int]]]
     by_industry: list[tuple[str, dict[str, int]]]
+    by_district: list[tuple[str, dict[str, int]]]
     longest: list[aggregate.OutOfCompliance]
     cases_by_step: list[tuple[int, str, int]]
     notices: NoticeFigures
@@ -195,6 +198,7 @@ def month_figures(months: list[date], month: date, goal: float) -> dict:
         "series": aggregate.series(months, by_month, goal),
         "by_commune": aggregate.by_group(rows, "commune", goal),
         "by_industry": aggregate.by_group(rows, "industry", goal),
+        "by_district": aggregate.by_group(rows, "district", goal),
         "longest": aggregate.longest_out(months, by_month, goal),
     }
 
@@ -217,6 +221,7 @@ def dashboard(month: date, with_now: bool = True) -> Dashboard:
         series=figures["series"],
         by_commune=figures["by_commune"],
         by_industry=figures["by_industry"],
+        by_district=figures["by_district"],
         longest=figures["longest"],
         cases_by_step=steps_with_counts(),
         notices=notice_figures(month),

@@ -93,6 +93,7 @@ def chunk_facts(facilities: Sequence[Facility], month: date, moment: datetime) -
                 "facility_id": facility.id,
                 "month": first,
                 "commune": facility.commune,
+                "district": facility.district,
                 "industry": facility.industry_type,
                 "is_obliged": obliged[facility.id],
                 **_state([observed[s.id] for s in own]),

@@ -92,11 +92,13 @@ def months_table(d: Dashboard) -> SheetTable:
 
 
 def group_table(d: Dashboard, group: str) -> SheetTable:
-    """The month's measures per commune or per industry."""
-    found = d.by_commune if group == "commune" else d.by_industry
+    """The month's measures per commune, per former district or per industry."""
+    found = {"commune": d.by_commune, "district": d.by_district, "industry": d.by_industry}[group]
     rows = [[group_name(group, name)] + [c[k] for k in aggregate.MONTH_MEASURES] for name, c in found]
     if group == "commune":
         return SheetTable("communes", _("By commune"), _counts_header(_("Commune")), rows)
+    if group == "district":
+        return SheetTable("districts", _("By former district"), _counts_header(_("Former district")), rows)
     return SheetTable("industries", _("By industry"), _counts_header(_("Industry")), rows)
 
 
@@ -180,6 +182,7 @@ def all_tables(d: Dashboard) -> list[SheetTable]:
         summary_table(d),
         months_table(d),
         group_table(d, "commune"),
+        group_table(d, "district"),
         group_table(d, "industry"),
         cases_table(d),
         notices_table(d),

@@ -75,6 +75,7 @@ def body_markup(d: Dashboard) -> Markup:
         blocks.heading("3. Theo địa bàn và theo ngành"),
         blocks.chart(charts.communes_chart(d), "Tỷ lệ cơ sở đạt chỉ tiêu theo xã, phường"),
         _table(tables.group_table(d, "commune")),
+        *([_table(tables.group_table(d, "district"))] if any(name for name, _c in d.by_district) else []),
         _table(tables.group_table(d, "industry")),
     ]
     parts += _cases(d)

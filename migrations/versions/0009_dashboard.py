@@ -28,6 +28,7 @@ def upgrade():
         sa.Column("facility_id", sa.Integer(), nullable=False),
         sa.Column("month", sa.Date(), nullable=False),
         sa.Column("commune", sa.String(length=120), nullable=True),
+        sa.Column("district", sa.String(length=120), nullable=True),
         sa.Column("industry", sa.String(length=60), nullable=True),
         sa.Column("is_obliged", sa.Boolean(), nullable=False),
         sa.Column("is_installed", sa.Boolean(), nullable=False),

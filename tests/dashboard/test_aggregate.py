@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -55,6 +56,11 @@ def test_groups_put_facilities_without_a_commune_last():
     assert groups[0][1]["obliged"] == 4 and groups[1][1]["obliged"] == 1
     industries = dict(aggregate.by_group(ROWS, "industry", TARGET))
     assert industries["cement"]["meets_raw"] == 1
+    former = [replace(row(7), district="Huyện Thốt Nốt"), row(8)]
+    assert [(n, c["obliged"]) for n, c in aggregate.by_group(former, "district", TARGET)] == [
+        ("Huyện Thốt Nốt", 1),
+        ("", 1),
+    ]
 
 
 def test_longest_out_of_compliance_counts_consecutive_months_up_to_the_last():

@@ -72,7 +72,7 @@ def test_every_table_exports_with_vietnamese_headers(client, login, make_user, f
     response = client.get("/dashboard/export.xlsx?month=2025-12")
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.data))
-    assert len(book.sheetnames) == 8
+    assert len(book.sheetnames) == 9
     summary = book[book.sheetnames[0]]
     assert summary["A3"].value == "Chỉ tiêu" and summary["A3"].font.bold
     assert summary["A4"].value == "Thuộc diện phải quan trắc"

@@ -15,7 +15,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
-SIZE = 32
+SIZE = 8  # a national 12-month set of rows is a few MB: a handful per worker at most
 NOW_SECONDS = 60.0
 
 

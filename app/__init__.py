@@ -142,6 +142,8 @@ BLUEPRINTS = (
     ("app.notices", "verify_bp"),
     ("app.public", "bp"),
     ("app.inspections", "bp"),
+    ("app.dashboard", "bp"),
+    ("app.reports", "bp"),
 )
 VIEW_MODULES = (
     "app.home.views",
@@ -165,6 +167,8 @@ VIEW_MODULES = (
     "app.notices.delivery_views",
     "app.public.views",
     "app.inspections.views",
+    "app.dashboard.views",
+    "app.reports.views",
 )
 
 
@@ -181,6 +185,7 @@ def _register_cli(app: Flask) -> None:
     from app.auth.cli import users_cli
     from app.cases.cli import cases_cli
     from app.compliance.cli import compliance_cli
+    from app.dashboard.cli import dashboard_cli
     from app.demo.cli import demo_command
     from app.facilities.cli import facilities_cli
     from app.inspections.cli import inspections_cli
@@ -204,6 +209,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(notices_cli)
     app.cli.add_command(public_cli)
     app.cli.add_command(inspections_cli)
+    app.cli.add_command(dashboard_cli)
 
 
 def _register_hooks(app: Flask) -> None:

@@ -4,6 +4,7 @@ from app.audit.models import AuditEvent
 from app.auth.models import LoginAttempt, User
 from app.cases.models import Case, CaseEvent, LadderStep
 from app.compliance.models import Obligation, RuleVersion
+from app.dashboard.models import FacilityMonth
 from app.facilities.models import EmissionSource, Enterprise, Facility
 from app.inspections.models import Inspection, InspectionRequest
 from app.jobs.models import JobRun
@@ -17,6 +18,7 @@ from app.notices.models import (
     Reminder,
 )
 from app.public.models import AqiRuleVersion
+from app.reports.models import MonthlyReport
 from app.settings.models import SettingValue
 from app.stations.models import (
     Declaration,
@@ -38,6 +40,8 @@ from app.telemetry.models import (
 
 __all__ = [
     "AqiRuleVersion",
+    "FacilityMonth",
+    "MonthlyReport",
     "Case",
     "Inspection",
     "InspectionRequest",

@@ -77,6 +77,8 @@ def _print_data(summary: dict[str, Any]) -> None:
         f"{summary['inspections']['inspections']} cuộc kiểm tra / inspections, "
         f"{summary['inspections']['minutes']} biên bản / minutes"
     )
+    months = ", ".join(summary["dashboard_months"])
+    click.echo(f"  bảng điều hành: số liệu tổng hợp các tháng / dashboard snapshots: {months}")
 
 
 def _print_summary(summary: dict[str, Any], seconds: float) -> None:

@@ -14,6 +14,7 @@ the follow-up: the compliance sweep's cases and notices (followup.py).
 from __future__ import annotations
 
 from collections import Counter
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,6 +23,7 @@ from app.audit.services import record
 from app.auth.models import User
 from app.auth.services import create_user
 from app.compliance.services import reevaluate_facilities, regime_in_force, today
+from app.dashboard.snapshots import snapshot_month
 from app.demo import province
 from app.demo.followup import build_followup
 from app.demo.inspections import build_inspections
@@ -83,6 +85,7 @@ def build_demo(reset: bool, days: int = DEMO_DAYS) -> dict[str, Any]:
     telemetry = build_telemetry(facilities, days)
     followup = build_followup(facilities)
     inspections = build_inspections(days)
+    snapshots = _snapshot_months(days)
     return {
         "province": province.AGENCY["agency.province"],
         "communes": len({f.commune for f in facilities}),
@@ -96,7 +99,15 @@ def build_demo(reset: bool, days: int = DEMO_DAYS) -> dict[str, Any]:
         **telemetry,
         "followup": followup,
         "inspections": inspections,
+        "dashboard_months": snapshots,
     }
+
+
+def _snapshot_months(days: int) -> list[str]:
+    """The dashboard's snapshots of every month the demo's data touches (the current one included)."""
+    first = today() - timedelta(days=max(days, 1) - 1)
+    months = sorted({(first + timedelta(days=n)).replace(day=1) for n in range((today() - first).days + 1)})
+    return [snapshot_month(month)["month"] for month in months]
 
 
 def _obligation_counts(facilities: list[Facility]) -> dict[str, Any]:

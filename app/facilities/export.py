@@ -59,7 +59,8 @@ def _value(obj: Any, sheet: str, key: str, kind: str) -> Any:
     return value
 
 
-def _write_row(worksheet, values: list[Any]) -> None:
+def write_row(worksheet, values: list[Any]) -> None:
+    """Append a row; text a spreadsheet would read as a formula stays text, dates get a date format."""
     worksheet.append(values)
     for cell in worksheet[worksheet.max_row]:
         if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
@@ -112,13 +113,13 @@ def build_export(facilities: list[Facility], regime: str, regime_name: str) -> b
     obligation_keys = _obligation_headers(sheets["facilities"], regime_name)
     for facility in facilities:
         row = [_value(facility, "facilities", c.key, c.kind) for c in COLUMNS["facilities"]]
-        _write_row(sheets["facilities"], row + _obligation_values(facility, regime, obligation_keys))
+        write_row(sheets["facilities"], row + _obligation_values(facility, regime, obligation_keys))
         for source in facility.sources:
-            _write_row(
+            write_row(
                 sheets["sources"], [_value(source, "sources", c.key, c.kind) for c in COLUMNS["sources"]]
             )
         for station in getattr(facility, "stations", []):
-            _write_row(
+            write_row(
                 sheets["stations"], [_value(station, "stations", c.key, c.kind) for c in COLUMNS["stations"]]
             )
     for worksheet in sheets.values():

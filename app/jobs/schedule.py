@@ -27,6 +27,8 @@ JOB_MODULES = (
     "app.notices.jobs",
     "app.notices.delivery_jobs",
     "app.inspections.jobs",
+    "app.dashboard.jobs",
+    "app.reports.jobs",
 )
 
 
@@ -66,6 +68,8 @@ PERIODIC: tuple[Periodic, ...] = (
     # Notices' e-mails: retries and anything a lost job left; reminders whose day has come.
     Periodic("notices.deliver_due", every=timedelta(minutes=1)),
     Periodic("notices.send_reminders", every=timedelta(minutes=5)),
+    # The dashboard's monthly snapshots: previous and current month, after the night's sweep.
+    Periodic("dashboard.refresh_snapshots", at=time(1, 30)),
 )
 
 

@@ -11,6 +11,8 @@ from app import create_app
 from app.audit.models import AuditEvent
 from app.auth.models import User
 from app.auth.passwords import policy_problems
+from app.compliance.services import today
+from app.dashboard.models import FacilityMonth
 from app.demo import province
 from app.demo.province_facilities import ENTERPRISE_BY_KEY, INDUSTRY_LETTERS, enterprise_rows, facility_rows
 from app.demo.services import build_demo
@@ -108,6 +110,11 @@ def test_build_demo_creates_the_province():
     assert block["province"] == "Cần Thơ" and block["abbreviation"] == "SNNMT"
     assert block["division_abbreviation"] == "CCBVMT" and block["signatory_title"] == "PHÓ GIÁM ĐỐC"
     assert {u["email"]: u["password"] for u in summary["users"]}[province.ADMIN_EMAIL] == "Demo-Admin-2026"
+    # The dashboard has the snapshots of the months the demo's data touches.
+    this_month = today().replace(day=1)
+    assert summary["dashboard_months"][-1] == f"{this_month:%Y-%m}"
+    snapshots = sa.select(sa.func.count(FacilityMonth.id)).where(FacilityMonth.month == this_month)
+    assert db.session.scalar(snapshots) == len(facilities)
 
 
 def test_every_demo_write_is_audited():
@@ -217,6 +224,8 @@ def test_production_refuses_reset_and_mixing_with_real_accounts(own_database, tm
         QUANTRAC_ENV="production",
         SECRET_KEY="s" * 40,
         PUBLIC_BASE_URL="https://quantrac.example.vn",
+        TESTING=False,  # production refuses the test switches
+        WTF_CSRF_ENABLED=True,
     )
     application = create_app(config)
     try:

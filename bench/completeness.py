@@ -13,7 +13,7 @@ Each station registers 6-8 parameters and has a rollup per parameter and day plu
 its "any reading" row. Days follow a pool of realistic day patterns: mostly full
 days with calibration slots (received, not valid), some outages of an hour to a
 day, some nearly empty days; 5% of stations have an approved maintenance window.
-Rows are written with binary COPY on PostgreSQL (then `VACUUM ANALYZE`, as autovacuum
+Rows are written with binary COPY on PostgreSQL (then ``VACUUM ANALYZE``, as autovacuum
 would), ``executemany`` on SQLite (then ``ANALYZE``).
 
 Timed, for September on each set, each in a child process of its own:

@@ -148,6 +148,7 @@ _BOUNDARY_DAYS_KEPT = 16
 
 
 def _boundary_texts(first_day: date) -> dict[int, str]:
+    """Return the kept texts of the slot boundaries of a period starting on ``first_day``."""
     texts = _BOUNDARY_TEXTS.get(first_day)
     if texts is None:
         if len(_BOUNDARY_TEXTS) >= _BOUNDARY_DAYS_KEPT:

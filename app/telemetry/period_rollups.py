@@ -63,6 +63,7 @@ Codes = Mapping[int, Sequence[str]]
 
 
 def _postgresql_groups(cursor, codes: Codes | None, ids: Sequence[int], first: date, last: date) -> Iterator:
+    """Yield the groups of ``_groups`` on PostgreSQL (every stored parameter when ``codes`` is None)."""
     if codes is None:
         cursor.execute(_POSTGRESQL_PAIRS, {"ids": list(ids), "first": first, "last": last})
         found: dict[int, list[str]] = {}
@@ -75,6 +76,7 @@ def _postgresql_groups(cursor, codes: Codes | None, ids: Sequence[int], first: d
 
 
 def _sqlite_groups(connection, codes: Codes | None, ids: Sequence[int], first: date, last: date) -> Iterator:
+    """Yield the groups of ``_groups`` on SQLite (every stored parameter when ``codes`` is None)."""
     wanted = None if codes is None else {station_id: set(items) for station_id, items in codes.items()}
     # Every code asked for, so that each (station, parameter)'s days are one range of the index.
     every_code = [] if wanted is None else sorted(set().union(*wanted.values()))

@@ -86,7 +86,8 @@ def period_data(stations: Sequence[Station], date_from: date, date_to: date) -> 
     ids = [station.id for station in stations]
     if not ids:
         return {}
-    bitmaps = period_rollups.period_bitmaps(ids, date_from, date_to)
+    wanted = {station.id: (ANY_PARAMETER, *(station.parameters or ())) for station in stations}
+    bitmaps = period_rollups.period_bitmaps(ids, date_from, date_to, wanted)
     windows = _windows(ids, date_from, date_to)
     data = {}
     for station in stations:

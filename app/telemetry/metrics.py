@@ -116,29 +116,60 @@ def _concat(per_day: DayBitmaps, period: Sequence[date]) -> int:
     return bitmap
 
 
-def find_gaps(missing: int, first_day: date) -> list[Gap]:
-    """Return the maximal runs of set bits of a period bitmap as gaps, ordered by start."""
-    if missing <= 0:
-        return []
-    origin = day_start(first_day)
-    gaps = []
+def _runs(missing: int) -> list[tuple[int, int]]:
+    """Return the maximal runs of set bits of a bitmap as (first position, length), in order."""
+    runs = []
     position = 0
     # Run by run on the number itself: a few operations per gap, none per slot.
-    while missing:
+    while missing > 0:
         skip = (missing & -missing).bit_length() - 1  # zeros before the next run
         missing >>= skip
         position += skip
         length = (missing ^ (missing + 1)).bit_length() - 1  # the run's ones
-        gaps.append(
-            Gap(start=origin + SLOT * position, end=origin + SLOT * (position + length), slots=length)
-        )
+        runs.append((position, length))
         missing >>= length
         position += length
+    return runs
+
+
+def find_gaps(missing: int, first_day: date) -> list[Gap]:
+    """Return the maximal runs of set bits of a period bitmap as gaps, ordered by start."""
+    origin = day_start(first_day)
+    return [
+        Gap(start=origin + SLOT * position, end=origin + SLOT * (position + length), slots=length)
+        for position, length in _runs(missing)
+    ]
+
+
+# The local time texts of slot boundaries, per first day of a period: the same boundaries
+# recur in every station's gaps, and formatting a datetime costs more than the gap itself.
+_BOUNDARY_TEXTS: dict[date, dict[int, str]] = {}
+_BOUNDARY_DAYS_KEPT = 16
+
+
+def _boundary_texts(first_day: date) -> dict[int, str]:
+    """Return the kept texts of the slot boundaries of a period starting on ``first_day``."""
+    texts = _BOUNDARY_TEXTS.get(first_day)
+    if texts is None:
+        if len(_BOUNDARY_TEXTS) >= _BOUNDARY_DAYS_KEPT:
+            _BOUNDARY_TEXTS.clear()
+        texts = _BOUNDARY_TEXTS[first_day] = {}
+    return texts
+
+
+def _gaps_json(runs: Sequence[tuple[int, int]], first_day: date) -> list[dict[str, Any]]:
+    """Return runs of missing slots as the contract's gap objects (``Gap.as_dict``)."""
+    if not runs:
+        return []
+    texts = _boundary_texts(first_day)
+    origin = day_start(first_day)
+    gaps = []
+    for position, length in runs:
+        stop = position + length
+        start_text = texts.get(position) or texts.setdefault(position, (origin + SLOT * position).isoformat())
+        end_text = texts.get(stop) or texts.setdefault(stop, (origin + SLOT * stop).isoformat())
+        gaps.append({"start": start_text, "end": end_text, "slots": length})
     return gaps
-
-
-def _gaps_json(gaps: Sequence[Gap]) -> list[dict[str, Any]]:
-    return [gap.as_dict() for gap in gaps]
 
 
 def _parameter_figures(
@@ -155,7 +186,7 @@ def _parameter_figures(
         "transmission_rate": rate(received_count, expected_count),
         "validity_rate": None if expected_count == 0 else rate(valid_count, received_count),
         "effective_rate": rate(valid_count, expected_count),
-        "gaps": _gaps_json(find_gaps(expected & ~received, first_day)),
+        "gaps": _gaps_json(_runs(expected & ~received), first_day),
     }
     return figures, received_count, valid_count
 
@@ -247,7 +278,7 @@ def period_completeness(
 
     any_slots &= expected
     data_count = any_slots.bit_count()
-    gaps = find_gaps(expected & ~any_slots, date_from)
+    gaps = _runs(expected & ~any_slots)
     has_means = expected_count > 0 and bool(parameters)
     # Means of the per-parameter rates, exact: transmission and effective share the denominator.
     whole = expected_count * len(counts)
@@ -259,11 +290,11 @@ def period_completeness(
         "expected_slots": expected_count,
         "data_slots": data_count,
         "connection_rate": rate(data_count, expected_count),
-        "gaps_over_1h": sum(1 for gap in gaps if gap.slots >= GAP_OVER_1H_SLOTS),
-        "longest_gap_slots": max((gap.slots for gap in gaps), default=0),
+        "gaps_over_1h": sum(1 for _position, length in gaps if length >= GAP_OVER_1H_SLOTS),
+        "longest_gap_slots": max((length for _position, length in gaps), default=0),
         "transmission_rate": sum(r for r, _v in counts) / whole if has_means else None,
         "validity_rate": _mean_of_rates([(v, r) for r, v in counts]) if has_means else None,
         "effective_rate": sum(v for _r, v in counts) / whole if has_means else None,
         "parameters": parameters,
-        "gaps": _gaps_json(gaps),
+        "gaps": _gaps_json(gaps, date_from),
     }

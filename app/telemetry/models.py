@@ -123,8 +123,12 @@ class DayRollup(db.Model):
     """Per (station, parameter or ``*``, local day): slot bitmaps and hourly sums of valid readings."""
 
     __tablename__ = "day_rollups"
-    # A station's period without walking every day it ever sent (the key leads with parameter).
-    __table_args__ = (sa.Index("ix_day_rollups_station_day", "station_id", "day"),)
+    __table_args__ = (
+        # A station's period without walking every day it ever sent (the key leads with parameter).
+        sa.Index("ix_day_rollups_station_day", "station_id", "day"),
+        # The figures' bitmaps of a (station, parameter)'s days in order, read without the table.
+        sa.Index("ix_day_rollups_bitmaps", "station_id", "parameter", "day", "received", "valid"),
+    )
 
     station_id: Mapped[int] = mapped_column(sa.ForeignKey("stations.id"), primary_key=True)
     parameter: Mapped[str] = mapped_column(sa.String(20), primary_key=True)

@@ -188,6 +188,18 @@ def facts_of(inspection: Inspection, moment: datetime | None = None) -> dict[str
     return gather_facts(inspection.facility, inspection.period_from, inspection.period_to, moment or utcnow())
 
 
+def minutes_of_enterprise(enterprise_id: int) -> list[Inspection]:
+    """The finalised minutes of an enterprise's own facilities, latest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Inspection)
+            .join(Facility, Facility.id == Inspection.facility_id)
+            .where(Facility.enterprise_id == enterprise_id, Inspection.status == "finalised")
+            .order_by(Inspection.inspected_on.desc(), Inspection.id.desc())
+        )
+    )
+
+
 def record_of(inspection: Inspection) -> minutes.Record:
     """The inspector's part of the record, as the minutes print it."""
     facility = inspection.facility

@@ -96,7 +96,9 @@ class RecordForm(ScheduleForm):
 class RequestForm(FlaskForm):
     """A request of the minutes and its deadline."""
 
-    text = TextAreaField(_l("What is requested of the facility"), validators=[DataRequired(REQUIRED), Length(max=2000)])
+    text = TextAreaField(
+        _l("What is requested of the facility"), validators=[DataRequired(REQUIRED), Length(max=2000)]
+    )
     due_on = _date(_l("Deadline"))
 
 

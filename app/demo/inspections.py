@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from app.cases.models import Case
 from app.db import utcnow
-from app.demo.followup import _act, _user
+from app.demo.followup import SITE_URL, _act, _user
 from app.extensions import db
 from app.facilities.models import Facility
 from app.inspections import planning, services
@@ -79,7 +79,7 @@ def build_inspections(days: int) -> dict[str, Any]:
             "Khắc phục việc truyền số liệu quan trắc tự động và báo cáo kết quả về Sở.",
             first.inspected_on + timedelta(days=15),
         )
-        services.finalise_inspection(first, inspector)
-        services.render_minutes(first)
+        services.finalise_inspection(first, inspector, SITE_URL)
+        services.render_minutes(first, SITE_URL)
     db.session.flush()
     return {"inspections": len(made), "minutes": 1}

@@ -38,7 +38,9 @@ class ScheduleForm(FlaskForm):
     decision_date = _date(_l("Decision date"))
     inspected_on = _date(_l("Inspection date"))
     place = StringField(_l("Place"), validators=[DataRequired(REQUIRED), Length(max=500)])
-    team = TextAreaField(_l("Inspection team (one a line: full name - title; the leader first)"))
+    team = TextAreaField(
+        _l("Inspection team (one a line: full name - title; the leader first)"), render_kw={"rows": 4}
+    )
     period_from = _date(_l("Period checked: from"))
     period_to = _date(_l("Period checked: to"))
 
@@ -63,11 +65,17 @@ class ScheduleForm(FlaskForm):
 class RecordForm(ScheduleForm):
     """The whole record while planned: the schedule, representatives, findings, opinion, copies."""
 
-    representatives = TextAreaField(_l("Representatives of the facility (one a line: full name - title)"))
-    findings = TextAreaField(
-        _l("Findings (paragraphs separated by a blank line)"), validators=[Length(max=20000)]
+    representatives = TextAreaField(
+        _l("Representatives of the facility (one a line: full name - title)"), render_kw={"rows": 3}
     )
-    opinion = TextAreaField(_l("Opinion of the facility"), validators=[Length(max=10000)])
+    findings = TextAreaField(
+        _l("Findings (paragraphs separated by a blank line)"),
+        validators=[Length(max=20000)],
+        render_kw={"rows": 8},
+    )
+    opinion = TextAreaField(
+        _l("Opinion of the facility"), validators=[Length(max=10000)], render_kw={"rows": 4}
+    )
     copies = IntegerField(
         _l("Number of copies"),
         default=2,
@@ -88,7 +96,9 @@ class RecordForm(ScheduleForm):
 class RequestForm(FlaskForm):
     """A request of the minutes and its deadline."""
 
-    text = TextAreaField(_l("Request"), validators=[DataRequired(REQUIRED), Length(max=2000)])
+    text = TextAreaField(
+        _l("What is requested of the facility"), validators=[DataRequired(REQUIRED), Length(max=2000)]
+    )
     due_on = _date(_l("Deadline"))
 
 

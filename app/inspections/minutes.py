@@ -152,6 +152,7 @@ def build_document(
     *,
     number: int | None = None,
     is_draft: bool = False,
+    verify_url: str = "",
 ) -> Document:
     """The minutes as a document (no number in a draft)."""
     return Document(
@@ -165,6 +166,7 @@ def build_document(
         copies_to=(record.enterprise_name, "Lãnh đạo Sở (để báo cáo)"),
         signers=signers(record),
         is_draft=is_draft,
+        verification_url=verify_url,
     )
 
 

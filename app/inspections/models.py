@@ -62,6 +62,8 @@ class Inspection(db.Model):
     number_text: Mapped[str | None] = mapped_column(sa.String(80))
     pdf_sha256: Mapped[str | None] = mapped_column(sa.String(64))
     pdf_path: Mapped[str | None] = mapped_column(sa.String(300))
+    # The public verification page of the minutes (/v/<token>), the notices' mechanism.
+    verify_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     finalised_at: Mapped[datetime | None]
     cancel_reason: Mapped[str | None] = mapped_column(sa.Text)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

@@ -7,6 +7,7 @@ stores the PDF once; after that nothing of the inspection's record changes.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -28,6 +29,7 @@ from app.inspections.record import gather_facts
 from app.jobs.dispatch import defer_job
 from app.jobs.models import JobRun
 from app.notices import numbering
+from app.notices.document import verification_url
 from app.settings.services import agency, all_values, register_number
 
 RENDER_JOB = "inspections.render_minutes"
@@ -186,6 +188,18 @@ def facts_of(inspection: Inspection, moment: datetime | None = None) -> dict[str
     return gather_facts(inspection.facility, inspection.period_from, inspection.period_to, moment or utcnow())
 
 
+def minutes_of_enterprise(enterprise_id: int) -> list[Inspection]:
+    """The finalised minutes of an enterprise's own facilities, latest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Inspection)
+            .join(Facility, Facility.id == Inspection.facility_id)
+            .where(Facility.enterprise_id == enterprise_id, Inspection.status == "finalised")
+            .order_by(Inspection.inspected_on.desc(), Inspection.id.desc())
+        )
+    )
+
+
 def record_of(inspection: Inspection) -> minutes.Record:
     """The inspector's part of the record, as the minutes print it."""
     facility = inspection.facility
@@ -207,11 +221,17 @@ def record_of(inspection: Inspection) -> minutes.Record:
     )
 
 
-def document_of(inspection: Inspection, *, is_draft: bool, number: int | None = None):
+def document_of(inspection: Inspection, *, is_draft: bool, number: int | None = None, verify_url: str = ""):
     """The minutes' document as they stand (a draft has no number)."""
     pattern = all_values()[f"register.{minutes.REGISTER}"]
     return minutes.build_document(
-        record_of(inspection), facts_of(inspection), agency(), pattern, number=number, is_draft=is_draft
+        record_of(inspection),
+        facts_of(inspection),
+        agency(),
+        pattern,
+        number=number,
+        is_draft=is_draft,
+        verify_url=verify_url,
     )
 
 
@@ -220,8 +240,11 @@ def preview_pdf(inspection: Inspection) -> bytes:
     return render_pdf(document_of(inspection, is_draft=True))
 
 
-def finalise_inspection(inspection: Inspection, user: Any) -> Inspection:
-    """Freeze the record and its facts; the job numbers, renders and stores the minutes."""
+def finalise_inspection(inspection: Inspection, user: Any, site_url: str | None = None) -> Inspection:
+    """Freeze the record and its facts; the job numbers, renders and stores the minutes.
+
+    ``site_url`` (the request's host) makes the verification link when PUBLIC_BASE_URL is not set.
+    """
     _expect_planned(inspection)
     if not inspection.representatives:
         raise DomainError(_("Name at least one representative of the facility."), field="representatives")
@@ -229,15 +252,46 @@ def finalise_inspection(inspection: Inspection, user: Any) -> Inspection:
         inspection.facility, inspection.period_from, inspection.period_to, utcnow()
     )
     inspection.status = "finalising"
+    inspection.verify_token = inspection.verify_token or secrets.token_urlsafe(32)
     db.session.flush()
     record("inspection.finalising", inspection, changes={"status": ["planned", "finalising"]})
+    _defer_render(inspection, user, site_url)
+    return inspection
+
+
+def _defer_render(inspection: Inspection, user: Any, site_url: str | None) -> None:
     defer_job(
         RENDER_JOB,
         dedupe_key=render_key(inspection),
         inspection_id=inspection.id,
+        site_url=site_url,
         requested_by_id=getattr(user, "id", None),
     )
-    return inspection
+
+
+def retry_minutes(inspection: Inspection, user: Any, site_url: str | None = None) -> JobRun:
+    """Ask again for the minutes of a record whose render job failed all its attempts; audited.
+
+    The failed run keeps its history under another key; the new run takes the record's key.
+    The number, if one was ever kept on the record, is reused by the job, never taken again.
+    """
+    lock(inspection)
+    if inspection.status != "finalising":
+        raise WrongState(_("Only a record whose minutes are being prepared can be tried again."))
+    failed = render_run(inspection)
+    if failed is not None and failed.status != "failed":
+        raise WrongState(_("The minutes are still being prepared: wait for the job to end."))
+    if failed is not None:
+        failed.dedupe_key = f"{render_key(inspection)}#failed-{failed.id}"
+        db.session.flush()
+    _defer_render(inspection, user, site_url)
+    record(
+        "inspection.minutes_retried",
+        inspection,
+        changes={"render_job": [failed.id if failed is not None else None, "pending"]},
+        reason=failure_reason(failed) or None,
+    )
+    return render_run(inspection)
 
 
 def render_key(inspection: Inspection) -> str:
@@ -250,18 +304,38 @@ def render_run(inspection: Inspection) -> JobRun | None:
     return db.session.scalar(sa.select(JobRun).where(JobRun.dedupe_key == render_key(inspection)))
 
 
-def render_minutes(inspection: Inspection) -> Inspection:
-    """Number the minutes (BB register, year of the inspection), render and store the PDF once."""
+def minutes_verify_url(inspection: Inspection, site_url: str | None = None) -> str:
+    """The short link of the minutes' public verification page (the notices' ``/v/<token>``)."""
+    base = current_app.config.get("PUBLIC_BASE_URL") or site_url
+    if not base:
+        raise DomainError(_("PUBLIC_BASE_URL is not set: the verification link cannot be made."))
+    return verification_url(base, inspection.verify_token)
+
+
+def failure_reason(run: JobRun | None) -> str:
+    """The error of a failed render in one line (its last line: the exception, not the trace)."""
+    lines = [line.strip() for line in ((run.error or "") if run is not None else "").splitlines()]
+    return next((line for line in reversed(lines) if line), "")
+
+
+def render_minutes(inspection: Inspection, site_url: str | None = None) -> Inspection:
+    """Number the minutes (BB register, year of the inspection), render and store the PDF once.
+
+    A number already kept on the record is reused: a record never takes two.
+    """
     lock(inspection)
     if inspection.status == "finalised":
         return inspection  # a repeated run: done before
     if inspection.status != "finalising":
         raise WrongState(_("Only a finalised record gets its minutes."))
+    inspection.verify_token = inspection.verify_token or secrets.token_urlsafe(32)
     year = inspection.inspected_on.year
-    number = numbering.take_number(minutes.REGISTER, year)
-    data = render_pdf(document_of(inspection, is_draft=False, number=number))
+    if inspection.number is None:
+        inspection.number, inspection.year = numbering.take_number(minutes.REGISTER, year), year
+    number = inspection.number
+    url = minutes_verify_url(inspection, site_url)
+    data = render_pdf(document_of(inspection, is_draft=False, number=number, verify_url=url))
     sha256, relative = minutes.store_pdf(current_app.instance_path, data)
-    inspection.number, inspection.year = number, year
     inspection.number_text = register_number(minutes.REGISTER, number)
     inspection.pdf_sha256, inspection.pdf_path = sha256, relative
     inspection.finalised_at = utcnow()

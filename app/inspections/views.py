@@ -127,6 +127,7 @@ def _record_form(inspection: Inspection) -> RecordForm:
 
 def _detail(inspection: Inspection, status: int = 200, **forms: Any):
     facts = services.facts_of(inspection)
+    run = services.render_run(inspection) if inspection.status == "finalising" else None
     page = render_template(
         "inspections/detail.html",
         inspection=inspection,
@@ -138,7 +139,8 @@ def _detail(inspection: Inspection, status: int = 200, **forms: Any):
         request_form=forms.get("request") or RequestForm(formdata=None, prefix="request"),
         cancel_form=forms.get("cancel") or CancelForm(formdata=None, prefix="cancel"),
         confirm_form=ConfirmForm(formdata=None),
-        render_run=services.render_run(inspection) if inspection.status == "finalising" else None,
+        render_run=run,
+        render_error=services.failure_reason(run),
     )
     return page, status
 
@@ -248,8 +250,19 @@ def finalise(inspection_id: int):
     """Freeze the record; the minutes are numbered and rendered by a job."""
     return _simple(
         inspection_id,
-        lambda i: services.finalise_inspection(i, current_user),
+        lambda i: services.finalise_inspection(i, current_user, request.host_url),
         _("Record finalised: the minutes are being prepared."),
+    )
+
+
+@bp.route("/<int:inspection_id>/retry", methods=["POST"], endpoint="retry")
+@allow(*ACTORS)
+def retry(inspection_id: int):
+    """Ask again for minutes whose job failed all its attempts (the number is never taken twice)."""
+    return _simple(
+        inspection_id,
+        lambda i: services.retry_minutes(i, current_user, request.host_url),
+        _("The minutes are being prepared again."),
     )
 
 

@@ -62,6 +62,15 @@ def facility(code: str):
     return render_template("portal/facility.html", facility=found, overviews=rows[0][1])
 
 
+@bp.route("/minutes/", endpoint="minutes")
+@allow(ENTERPRISE)
+def minutes():
+    """The finalised inspection minutes of the enterprise's own facilities, to download."""
+    from app.inspections.services import minutes_of_enterprise
+
+    return render_template("portal/minutes.html", inspections=minutes_of_enterprise(_enterprise_id()))
+
+
 @bp.route("/stations/<code>", endpoint="station")
 @allow(ENTERPRISE)
 def station(code: str):

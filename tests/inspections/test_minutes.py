@@ -50,7 +50,7 @@ def finalised(facility, plan, make_user) -> Inspection:
         },
     )
     services.add_request(inspection, "Khắc phục việc truyền dữ liệu của trạm NT02.", due(15))
-    services.finalise_inspection(inspection, user)
+    services.finalise_inspection(inspection, user, "http://localhost/")
     commit()  # the render job runs after the commit (synchronous in tests)
     db.session.refresh(inspection)
     return inspection
@@ -127,6 +127,8 @@ def test_finalised_minutes_are_numbered_stored_once_and_read_as_minutes(
     assert "lập thành 02 bản" in text
     assert "Các khoảng mất dữ liệu từ 01 giờ trở lên" in text and "10/12/2025" in text
     assert "<svg" not in text and "Hình 1." in text
+    # The short link of the public verification page, under the QR code (the notices' /v/<token>).
+    assert f"http://localhost/v/{inspection.verify_token}" in text.replace("\n", "")
 
     # Never changed again: a second run of the job keeps number and hash; the record is closed.
     number, sha256 = inspection.number, inspection.pdf_sha256

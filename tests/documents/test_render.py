@@ -193,3 +193,14 @@ def test_agency_settings_are_printed():
     agency = {**AGENCY, "superior_body": "UBND TỈNH HẬU GIANG", "province": "Hậu Giang"}
     html = render_html(make_document(T.NOTICE, agency=agency, signers=()))
     assert "UBND TỈNH HẬU GIANG" in html and "Hậu Giang, ngày 05 tháng 01 năm 2026" in html
+
+
+def test_the_sign_off_never_stands_alone_on_a_page(poppler):
+    # Bodies of growing length: whichever one pushes the sign-off to a new page, the
+    # body's last paragraph goes with it, as an official document's signature page must.
+    for count in range(6, 19):
+        paragraphs = [f"Đoạn {i}: " + "nội dung kiểm tra việc truyền dữ liệu. " * 6 for i in range(count)]
+        pdf = poppler.write(render_pdf(make_document(T.OFFICIAL_LETTER, body=body_html(paragraphs))))
+        last_page = [page for page in poppler.text(pdf).split("\f") if page.strip()][-1]
+        assert "Nơi nhận" in last_page
+        assert f"Đoạn {count - 1}:" in last_page, f"the sign-off stood alone with {count} paragraphs"

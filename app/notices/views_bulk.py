@@ -36,7 +36,9 @@ def _by_status(status: str) -> list[Notice]:
 def bulk():
     """Pick the cases of a step to draft; the drafts, submitted and approved notices to act on."""
     filters = BulkFilterForm(request.args)
-    position = int(filters.step.data or 1)
+    step = filters.step.data or "1"
+    # A step typed into the address (not a number) is the first step, not a server error.
+    position = int(step) if step.isascii() and step.isdigit() else 1
     found = services_bulk.candidates(position, filters.kind.data or None)
     runs = db.session.scalars(
         sa.select(JobRun).where(JobRun.name == BULK_ISSUE_JOB).order_by(JobRun.id.desc()).limit(5)

@@ -63,3 +63,11 @@ def test_approve_many_is_for_leaders(drafted, workflow, inspector):
     with acting_as("test", inspector.id):
         assert services_bulk.approve_many([notice.id], inspector) == 1
     assert notice.status == "approved"
+
+
+def test_a_step_typed_into_the_address_is_not_a_server_error(inspector, as_user):  # noqa: F811
+    staff = as_user(inspector)
+    for step in ("<script>", "x", "²", ""):
+        response = staff.get("/notices/bulk", query_string={"step": step})
+        assert response.status_code == 200, step
+        assert "<script>" not in response.get_data(as_text=True)

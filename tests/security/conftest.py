@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from app.public import cache as public_cache
 from tests.security.world import build_world
 
 # What the suite checked, printed at the end of the run (docs/security.md quotes it).
@@ -18,7 +19,8 @@ def count(name: str, n: int = 1) -> None:
 @pytest.fixture
 def world(make_enterprise, make_facility, make_user):
     """Enterprise A (the logged-in enterprise user's), enterprise B, shared objects, one user per role."""
-    return build_world(make_enterprise, make_facility, make_user)
+    yield build_world(make_enterprise, make_facility, make_user)
+    public_cache.clear()  # pages the matrix's anonymous requests left in the public page's cache
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -31,6 +31,8 @@ ENTERPRISE_KINDS = frozenset(
         "limit",
         "data_file",
         "account",
+        "inspection",
+        "inspection_request",
     }
 )
 
@@ -57,6 +59,8 @@ def R(params: dict | None = None, **status: int) -> Route:  # noqa: N802  (a tab
 F = {"code": "facility"}
 S = {"code": "station"}
 N = {"notice_id": "notice"}
+INS = {"inspection_id": "inspection"}
+REQ = {"inspection_id": "inspection", "request_id": "inspection_request"}
 
 ROUTES: dict[str, Route] = {
     "static": R({"filename": "static_file"}, get=200),
@@ -170,6 +174,32 @@ ROUTES: dict[str, Route] = {
     "verification.window": R({"window_id": "window"}, get=200),
     "verification.close_window": R({"window_id": "window"}, post=400),
     "verification.decide_window": R({"window_id": "window"}, post=400),
+    # Inspections: the objects are finalised, so the record's forms refuse an empty POST (400) and
+    # the actions are refused by the service with a message (302 back to the inspection).
+    "inspections.list": R(get=200),
+    "inspections.new": R(query={"facility": "facility"}, get=200, post=400),
+    "inspections.detail": R(INS, get=200),
+    "inspections.edit": R(INS, post=400),
+    "inspections.add_request": R(INS, post=400),
+    "inspections.remove_request": R(REQ, post=302),
+    "inspections.request_done": R(REQ, post=302),
+    "inspections.finalise": R(INS, post=302),
+    "inspections.cancel": R(INS, post=400),
+    "inspections.preview": R(INS, get=302),
+    "inspections.pdf": R(INS, get=200),
+    "inspections.own_minutes": R(INS, get=200),
+    # The public page, switched on by the world (switched off: 404, test_public_page_switched_off).
+    "public.index": R(get=200),
+    "public.facility": R(F, get=200),
+    "public.air": R(get=200),
+    "public.air_station": R({"code": "air_station"}, get=200),
+    "dashboard.index": R(get=200),
+    "dashboard.facilities": R(get=200),
+    "dashboard.facilities_export": R(get=200),
+    "dashboard.export": R(get=200),
+    "reports.list": R(get=200, post=200),
+    "reports.pdf": R({"report_id": "report"}, get=200),
+    "reports.run_status": R({"run_id": "report_run"}, get=200),
 }
 
 # How an object of each kind appears in a URL.
@@ -182,7 +212,13 @@ URL_VALUE = {
     "static_file": lambda o: o,
     "window_kind": lambda o: o,
     "ladder_step": lambda o: o.position,
+    "air_station": lambda o: o,
 }
+
+
+def is_public_page(endpoint: str) -> bool:
+    """The public disclosure page: open to everyone when switched on, kept by caches for anonymous visitors."""
+    return endpoint.startswith("public.")
 
 
 def unclassified(app) -> list[str]:

@@ -136,6 +136,7 @@ ROUTES: dict[str, Route] = {
     "portal.evidence": R({"evidence_id": ("evidence", "answer_file")}, get=200),
     "portal.facility": R(F, get=200),
     "portal.notices": R(get=200),
+    "portal.minutes": R(get=200),
     "portal.notice": R(N, get=200),
     "portal.acknowledge_notice": R(N, post=302),
     "portal.answer_notice": R(N, post=400),
@@ -188,6 +189,8 @@ ROUTES: dict[str, Route] = {
     "inspections.preview": R(INS, get=302),
     "inspections.pdf": R(INS, get=200),
     "inspections.own_minutes": R(INS, get=200),
+    # The world's minutes are finalised: a retry is refused with a message, nothing is queued.
+    "inspections.retry": R(INS, post=302),
     # The public page, switched on by the world (switched off: 404, test_public_page_switched_off).
     "public.index": R(get=200),
     "public.facility": R(F, get=200),

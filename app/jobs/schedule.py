@@ -65,6 +65,8 @@ PERIODIC: tuple[Periodic, ...] = (
     # Notices' e-mails: retries and anything a lost job left; reminders whose day has come.
     Periodic("notices.deliver_due", every=timedelta(minutes=1)),
     Periodic("notices.send_reminders", every=timedelta(minutes=5)),
+    # Notices whose number was reserved but whose issue a failure left unfinished.
+    Periodic("notices.finish_reserved", every=timedelta(minutes=1)),
 )
 
 

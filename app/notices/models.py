@@ -202,7 +202,25 @@ class NoticeReceipt(db.Model):
     """An enterprise user opened or acknowledged an issued notice."""
 
     __tablename__ = "notice_receipts"
-    __table_args__ = (sa.CheckConstraint(_in("kind", RECEIPT_KINDS), name="kind"),)
+    __table_args__ = (
+        sa.CheckConstraint(_in("kind", RECEIPT_KINDS), name="kind"),
+        # Opened once per user, acknowledged once per notice, even when two requests arrive together.
+        sa.Index(
+            "uq_notice_receipts_opened",
+            "notice_id",
+            "user_id",
+            unique=True,
+            sqlite_where=sa.text("kind = 'opened'"),
+            postgresql_where=sa.text("kind = 'opened'"),
+        ),
+        sa.Index(
+            "uq_notice_receipts_acknowledged",
+            "notice_id",
+            unique=True,
+            sqlite_where=sa.text("kind = 'acknowledged'"),
+            postgresql_where=sa.text("kind = 'acknowledged'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     notice_id: Mapped[int] = mapped_column(sa.ForeignKey("notices.id"), index=True)

@@ -8,6 +8,10 @@ the reservation on; only the PDF's hash and path and the status (to issued)
 may still change, and it is never deleted. The verification link's site is
 kept on the notice so a later retry prints the same link.
 
+Receipts: an "opened" is recorded once per notice and user, an "acknowledged"
+once per notice, by partial unique indexes (earlier duplicates are removed,
+the first kept).
+
 Revision ID: 0014
 Revises: 0007
 Create Date: 2026-12-06 13:40:00.000000
@@ -129,14 +133,40 @@ PG_DOWN = [
 ]
 
 
+RECEIPT_DUPLICATES = (
+    "DELETE FROM notice_receipts WHERE kind = 'opened' AND id NOT IN "
+    "(SELECT MIN(id) FROM notice_receipts WHERE kind = 'opened' GROUP BY notice_id, user_id)",
+    "DELETE FROM notice_receipts WHERE kind = 'acknowledged' AND id NOT IN "
+    "(SELECT MIN(id) FROM notice_receipts WHERE kind = 'acknowledged' GROUP BY notice_id)",
+)
+
+
+def _receipt_indexes():
+    for statement in RECEIPT_DUPLICATES:
+        op.execute(statement)
+    for kind, columns in (("opened", ["notice_id", "user_id"]), ("acknowledged", ["notice_id"])):
+        where = sa.text(f"kind = '{kind}'")
+        op.create_index(
+            f"uq_notice_receipts_{kind}",
+            "notice_receipts",
+            columns,
+            unique=True,
+            sqlite_where=where,
+            postgresql_where=where,
+        )
+
+
 def upgrade():
     op.add_column("notices", sa.Column("site_url", sa.String(length=300), nullable=True))
     statements = SQLITE_UP if op.get_bind().dialect.name == "sqlite" else PG_UP
     for statement in statements:
         op.execute(statement)
+    _receipt_indexes()
 
 
 def downgrade():
+    op.drop_index("uq_notice_receipts_acknowledged", table_name="notice_receipts")
+    op.drop_index("uq_notice_receipts_opened", table_name="notice_receipts")
     statements = SQLITE_DOWN if op.get_bind().dialect.name == "sqlite" else PG_DOWN
     for statement in statements:
         op.execute(statement)

@@ -171,3 +171,32 @@ def test_the_registers_command_lists_last_numbers(app, drafted, workflow):
     notice = workflow(drafted(1), "issued")
     result = app.test_cli_runner().invoke(args=["notices", "registers", "--year", str(notice.year)])
     assert result.exit_code == 0 and f"{notice.year} CV   last    1  issued    1" in result.output
+
+
+def test_the_sweeper_is_a_periodic_job_that_finishes_reserved_notices(
+    app, drafted, workflow, inspector, monkeypatch
+):
+    from app.jobs.dispatch import defer_job
+    from app.jobs.models import JobRun
+    from app.jobs.runner import run_job
+    from app.jobs.schedule import PERIODIC
+    from app.notices.jobs import FINISH_RESERVED_JOB
+
+    (entry,) = [p for p in PERIODIC if p.job == FINISH_RESERVED_JOB]
+    assert entry.every.total_seconds() <= 60
+    notice = workflow(drafted(1), "approved")
+    with acting_as("test", inspector.id):
+        services_issue.reserve_number(notice, inspector, "https://quantrac.test")
+    commit()
+    result = app.test_cli_runner().invoke(args=["notices", "registers", "--year", str(notice.year)])
+    assert f"{notice.year} CV   last    1  issued    0  reserved    1" in result.output
+    monkeypatch.setitem(app.config, "JOBS_SWEEP_AFTER", timedelta(0))
+    job_run = defer_job(FINISH_RESERVED_JOB)
+    db.session.info.clear()
+    commit()
+    run_job(job_run.id)
+    job_run = db.session.get(JobRun, job_run.id)
+    assert job_run.status == "finished" and job_run.result == {"finished": [notice.id], "failed": []}
+    db.session.expire_all()
+    notice = db.session.get(Notice, notice.id)
+    assert notice.status == "issued" and notice.number == 1

@@ -6,7 +6,9 @@ the date, deadline and wording on the notice; the boundary commits at once, so
 the lock is held briefly. ``finish_issue`` renders the PDF with that number,
 stores it by hash and makes the notice issued. A reserved number is never given
 back: a failed finish is retried (``app.notices.issuing``), so the register stays
-gapless while issues of one register render in parallel.
+gapless while issues of one register render in parallel. The retry renders the
+same bytes (same number, date and link), so it stores the same file by hash and
+a failed try leaves no stray PDF behind.
 """
 
 from __future__ import annotations

@@ -200,3 +200,34 @@ def test_the_sweeper_is_a_periodic_job_that_finishes_reserved_notices(
     db.session.expire_all()
     notice = db.session.get(Notice, notice.id)
     assert notice.status == "issued" and notice.number == 1
+
+
+def _stored_pdfs(app) -> set[str]:
+    import os
+
+    root = os.path.join(app.instance_path, "notices")
+    return {
+        os.path.relpath(os.path.join(folder, name), app.instance_path)
+        for folder, _, names in os.walk(root)
+        for name in names
+    }
+
+
+def _failing_case_step(notice):
+    raise OSError("mất kết nối")
+
+
+def test_a_finish_retried_after_a_failure_leaves_no_stray_pdf(app, drafted, workflow, inspector, monkeypatch):
+    """The PDF of a reserved notice is the same bytes on every try: the retry stores the same file."""
+    notice = workflow(drafted(1), "approved")
+    before = _stored_pdfs(app)
+    with monkeypatch.context() as patch:
+        patch.setattr(services_issue, "_advance_case", _failing_case_step)  # fails after the PDF is stored
+        with acting_as("test", inspector.id):
+            assert issuing.issue(notice.id, inspector, "https://quantrac.test").is_reserved
+    stray = _stored_pdfs(app) - before
+    assert len(stray) == 1
+    with acting_as("test", inspector.id):
+        assert issuing.finish(notice.id).is_issued
+    notice = db.session.get(Notice, notice.id)
+    assert _stored_pdfs(app) - before == stray == {notice.pdf_path}

@@ -70,6 +70,8 @@ PERIODIC: tuple[Periodic, ...] = (
     Periodic("notices.send_reminders", every=timedelta(minutes=5)),
     # The dashboard's monthly snapshots: previous and current month, after the night's sweep.
     Periodic("dashboard.refresh_snapshots", at=time(1, 30)),
+    # Notices whose number was reserved but whose issue a failure left unfinished.
+    Periodic("notices.finish_reserved", every=timedelta(minutes=1)),
 )
 
 

@@ -1,46 +1,36 @@
-"""Jobs of the notices domain: issuing many approved notices, each committed on its own."""
+"""Jobs of the notices domain: issuing many approved notices, and finishing reserved ones.
+
+Both go through ``app.notices.issuing``: each notice's number is reserved and
+committed, then its PDF rendered and its issue committed, so one failure does
+not undo the rest and a register's counter is never locked during a render.
+"""
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
+from flask import current_app
+
 from app.auth.models import User
-from app.db import commit, rollback
-from app.errors import DomainError
+from app.db import commit, utcnow
 from app.extensions import db
 from app.jobs.dispatch import job
-from app.notices import guard, services_issue
-from app.notices.models import Notice
+from app.notices import guard, issuing
 from app.notices.services_bulk import BULK_ISSUE_JOB
+from app.telemetry.receipt_jobs import another_run_active
 
-log = logging.getLogger(__name__)
+FINISH_RESERVED_JOB = "notices.finish_reserved"
 guard.install()
 
 
 def issue_one(notice_id: int, user: User | None, site_url: str) -> str | None:
-    """Issue one notice and commit; return None, or why it was not issued (rolled back)."""
-    try:
-        notice = db.session.get(Notice, notice_id)
-        if notice is None:
-            return "not found"
-        if notice.status == "issued":
-            return None  # a repeated run: done before
-        services_issue.issue_notice(notice, user, site_url)
-        commit()
-    except DomainError as error:
-        rollback()
-        return error.message
-    except Exception as error:  # recorded in the job's result; the next notice goes on
-        log.exception("bulk issue of notice %s failed", notice_id)
-        rollback()
-        return f"{error.__class__.__name__}: {error}"
-    return None
+    """Issue one notice with its two commits; return None, or why it is not issued."""
+    return issuing.issue(notice_id, user, site_url).error
 
 
 @job(BULK_ISSUE_JOB, queue="notices", max_attempts=1, timeout_seconds=6 * 3600)
 def bulk_issue_job(ctx: Any, notice_ids: list[int], site_url: str) -> dict[str, Any]:
-    """Issue approved notices one by one (each its own transaction); list the failures."""
+    """Issue approved notices one by one (each its own transactions); list the failures."""
     from app.jobs.models import JobRun
 
     run = db.session.get(JobRun, ctx.run_id)
@@ -57,3 +47,12 @@ def bulk_issue_job(ctx: Any, notice_ids: list[int], site_url: str) -> dict[str, 
         ctx.progress(done, total, f"{len(failed)} failed" if failed else None)
         commit()
     return {"issued": issued, "failed": failed}
+
+
+@job(FINISH_RESERVED_JOB, queue="notices", max_attempts=1, timeout_seconds=3600)
+def finish_reserved_job(ctx: Any) -> dict[str, Any]:
+    """Finish the issue of notices left with a reserved number (older than the sweep's grace)."""
+    now = utcnow()
+    if another_run_active(ctx, now):
+        return {"skipped": "an earlier run is still finishing"}
+    return issuing.finish_reserved(now - current_app.config["JOBS_SWEEP_AFTER"])

@@ -25,6 +25,7 @@ ACTION_LABELS = {
     "notice.approved": _l("Approved"),
     "notice.returned": _l("Returned to draft"),
     "notice.cancelled": _l("Cancelled"),
+    "notice.number_reserved": _l("Number reserved"),
     "notice.issued": _l("Issued"),
     "notice.corrected": _l("Correction started"),
     "notice.delivery_scheduled": _l("E-mails scheduled"),

@@ -1,10 +1,15 @@
 """Official notices (văn bản), their register numbers, delivery, receipts and answers.
 
 States: draft -> submitted -> approved -> issued, or cancelled before issue
-(workflow.md, "Notices"). Once issued, a notice's content columns never change:
-the services refuse it and ``app.notices.guard`` refuses any flush that tries.
-Numbers come from ``register_counters`` (one row per register and year, taken
-under a row lock in the issuing transaction), so they are unique and gapless.
+(workflow.md, "Notices"). Issue has two steps: the register number is reserved
+on the approved notice in a short transaction (``register_counters``, one row
+per register and year, taken under a row lock), then the PDF is rendered with
+it and the notice becomes issued. A reserved notice (approved, with a number)
+is always issued, by a retry or the sweeper, with the same number: numbers are
+unique and gapless. From reservation on, the printed columns never change
+(only the PDF's hash and path, and the status to issued, are still set); once
+issued, nothing of the content changes. The services refuse it,
+``app.notices.guard`` refuses any flush that tries, and so do the database triggers.
 """
 
 from __future__ import annotations
@@ -52,7 +57,10 @@ CONTENT_COLUMNS = (
     "signer_name",
     "signer_title",
     "signer_authority",
+    "site_url",
 )
+# What finishing the issue of a reserved notice still sets (with the status, to "issued").
+FINISHED_COLUMNS = ("pdf_sha256", "pdf_path")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -118,6 +126,8 @@ class Notice(db.Model):
     pdf_sha256: Mapped[str | None] = mapped_column(sa.String(64))
     # Relative to the instance folder.
     pdf_path: Mapped[str | None] = mapped_column(sa.String(300))
+    # The site the verification link printed on the PDF points to (set when the number is reserved).
+    site_url: Mapped[str | None] = mapped_column(sa.String(300))
     # Unguessable token of the public verification page (set when drafted).
     verify_token: Mapped[str] = mapped_column(sa.String(64), unique=True)
     # Stable Message-ID of every e-mail carrying this notice.
@@ -143,6 +153,11 @@ class Notice(db.Model):
 
     def __str__(self) -> str:
         return self.number_text or f"{self.document_type} #{self.id}"
+
+    @property
+    def is_reserved(self) -> bool:
+        """Approved with its register number reserved: its issue is being finished."""
+        return self.status == "approved" and self.number is not None
 
 
 class NoticeDelivery(db.Model):
@@ -187,7 +202,25 @@ class NoticeReceipt(db.Model):
     """An enterprise user opened or acknowledged an issued notice."""
 
     __tablename__ = "notice_receipts"
-    __table_args__ = (sa.CheckConstraint(_in("kind", RECEIPT_KINDS), name="kind"),)
+    __table_args__ = (
+        sa.CheckConstraint(_in("kind", RECEIPT_KINDS), name="kind"),
+        # Opened once per user, acknowledged once per notice, even when two requests arrive together.
+        sa.Index(
+            "uq_notice_receipts_opened",
+            "notice_id",
+            "user_id",
+            unique=True,
+            sqlite_where=sa.text("kind = 'opened'"),
+            postgresql_where=sa.text("kind = 'opened'"),
+        ),
+        sa.Index(
+            "uq_notice_receipts_acknowledged",
+            "notice_id",
+            unique=True,
+            sqlite_where=sa.text("kind = 'acknowledged'"),
+            postgresql_where=sa.text("kind = 'acknowledged'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     notice_id: Mapped[int] = mapped_column(sa.ForeignKey("notices.id"), index=True)

@@ -1,7 +1,8 @@
 """Use cases of notices before issue: drafting from a ladder step, editing, submission, approval, cancel.
 
 Services flush and audit, never commit (the boundary commits once). Issue and
-correction live in ``services_issue``. Every transition re-reads the notice under
+correction live in ``services_issue``; an approved notice whose number is
+reserved is on its way to issue and no action here applies to it. Every transition re-reads the notice under
 a row lock and checks its state, so two people acting at once cannot both pass.
 """
 
@@ -132,6 +133,13 @@ def lock(notice: Notice) -> Notice:
 
 def _expect(notice: Notice, *statuses: str) -> None:
     lock(notice)
+    if notice.is_reserved:
+        raise WrongState(
+            _(
+                "Number %(number)s is reserved for this notice and it is being issued: it can no longer change.",
+                number=notice.number_text,
+            )
+        )
     if notice.status not in statuses:
         raise WrongState(
             _("This notice is %(status)s: the action is not possible.", status=STATUS_LABELS[notice.status])

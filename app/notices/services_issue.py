@@ -1,9 +1,14 @@
 """Issuing a notice (number, date, PDF rendered once and stored by hash), previews and corrections.
 
-``issue_notice`` runs inside the boundary's transaction: the register number is
-taken under the counter's row lock, the PDF rendered with it and stored, and the
-notice becomes issued in one update. A rollback gives the number back (the
-stored PDF file is then simply not referenced).
+Issue has two steps. ``reserve_number`` checks everything that could refuse the
+issue, then takes the register number under the counter's row lock and fixes
+the date, deadline and wording on the notice; the boundary commits at once, so
+the lock is held briefly. ``finish_issue`` renders the PDF with that number,
+stores it by hash and makes the notice issued. A reserved number is never given
+back: a failed finish is retried (``app.notices.issuing``), so the register stays
+gapless while issues of one register render in parallel. The retry renders the
+same bytes (same number, date and link), so it stores the same file by hash and
+a failed try leaves no stray PDF behind.
 """
 
 from __future__ import annotations
@@ -82,9 +87,17 @@ def _check_rules(notice: Notice) -> None:
         )
 
 
-def issue_notice(notice: Notice, user: Any, site_url: str) -> Notice:
-    """Issue an approved notice: number, date, deadline, PDF stored by hash; the case moves up."""
+def reserve_number(notice: Notice, user: Any, site_url: str) -> Notice:
+    """Reserve the register number of an approved notice, with its date and deadline.
+
+    Every check that could refuse the issue is made first: once reserved, the
+    number is always issued (``finish_issue``, by a retry or the sweeper). The
+    boundary commits at once, so the register's counter is locked only for this
+    short transaction and never while a PDF is rendered.
+    """
     lock(notice)
+    if notice.is_reserved:
+        return notice
     if notice.status != "approved":
         raise WrongState(
             _(
@@ -98,29 +111,48 @@ def issue_notice(notice: Notice, user: Any, site_url: str) -> Notice:
     days = _answer_days(notice)
     due_on = answer_due(issued_on, Step(notice.step_position, days, None)) if days else None
     deadline = document.deadline_text(due_on)
-    pattern = all_values()[f"register.{notice.register}"]
     number = numbering.take_number(notice.register, issued_on.year)
-    # The values printed on the PDF are set before rendering; flushed together with the hash.
-    notice.number, notice.year, notice.issued_on = number, issued_on.year, issued_on
-    notice.requests = [wording.with_deadline(r, deadline) for r in notice.requests or []]
-    notice.body = wording.with_deadline(notice.body, deadline)
+    number_text = register_number(notice.register, number)
+    # Set together without an autoflush in between: the number flushed alone would freeze the rest.
+    with db.session.no_autoflush:
+        notice.number, notice.year, notice.issued_on = number, issued_on.year, issued_on
+        notice.number_text = number_text
+        notice.requests = [wording.with_deadline(r, deadline) for r in notice.requests or []]
+        notice.body = wording.with_deadline(notice.body, deadline)
+        notice.answer_due_on = due_on
+        notice.issued_at = issued_at
+        notice.issued_by_id = getattr(user, "id", None)
+        notice.site_url = site_url
+    db.session.flush()
+    record("notice.number_reserved", notice, changes={"number": [None, notice.number_text]})
+    return notice
+
+
+def finish_issue(notice: Notice) -> Notice:
+    """Render the reserved notice's PDF with its number, store it by hash, and issue it.
+
+    Nothing here refuses for a business reason: a failure (a crash, the disk)
+    leaves the notice reserved and a retry finishes it with the same number.
+    """
+    lock(notice)
+    if notice.status == "issued":
+        return notice  # finished by another run
+    if not notice.is_reserved:
+        raise WrongState(_("This notice has no reserved number: it cannot be finished."))
+    pattern = all_values()[f"register.{notice.register}"]
     built = document.build_document(
         notice,
         agency(),
         pattern,
-        deadline=deadline,
-        verification_url=document.verification_url(site_url, notice.verify_token),
+        deadline=document.deadline_text(notice.answer_due_on),
+        verification_url=document.verification_url(notice.site_url or base_url(), notice.verify_token),
     )
     sha256, relative = document.store_pdf(current_app.instance_path, render_pdf(built))
-    notice.number_text = register_number(notice.register, number)
-    notice.answer_due_on = due_on
-    notice.issued_at = issued_at
-    notice.issued_by_id = getattr(user, "id", None)
     notice.pdf_sha256, notice.pdf_path = sha256, relative
     notice.status = "issued"
     db.session.flush()
     if notice.case_id:
-        _advance_case(notice, user)
+        _advance_case(notice)
     record(
         "notice.issued",
         notice,
@@ -132,7 +164,17 @@ def issue_notice(notice: Notice, user: Any, site_url: str) -> Notice:
     return notice
 
 
-def _advance_case(notice: Notice, user: Any) -> None:
+def issue_notice(notice: Notice, user: Any, site_url: str) -> Notice:
+    """Reserve the number and finish the issue in the caller's one transaction.
+
+    For callers that issue one notice at a time (the demo, tests); concurrent
+    issuers commit between the two steps (``app.notices.issuing``).
+    """
+    reserve_number(notice, user, site_url)
+    return finish_issue(notice)
+
+
+def _advance_case(notice: Notice) -> None:
     case = db.session.get(Case, notice.case_id, with_for_update=True)
     case.step = max(case.step, notice.step_position)
     case.step_issued_on = notice.issued_on
@@ -143,7 +185,7 @@ def _advance_case(notice: Notice, user: Any) -> None:
             notice_id=notice.id,
             evidence=dict(case.evidence or {}),
             text=notice.number_text,
-            by_id=getattr(user, "id", None),
+            by_id=notice.issued_by_id,
         )
     )
     db.session.flush()

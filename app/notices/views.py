@@ -19,7 +19,7 @@ from app.db import commit, rollback
 from app.documents.render import DocumentError
 from app.errors import DomainError
 from app.extensions import db
-from app.notices import bp, document, guard, services, services_issue
+from app.notices import bp, document, guard, issuing, services, services_issue
 from app.notices.forms import ActionForm, EditForm, ReasonForm
 from app.notices.labels import ACTION_LABELS, STATUS_LABELS, TYPE_LABELS
 from app.notices.models import DOCUMENT_TYPES, NOTICE_STATUSES, Notice, NoticeAnswer, NoticeReceipt
@@ -242,8 +242,18 @@ def cancel(notice_id: int):
 @bp.route("/<int:notice_id>/issue", methods=["POST"], endpoint="issue")
 @allow(*DRAFTERS)
 def issue(notice_id: int):
-    """Issue an approved notice: number, date, PDF."""
-    return _act(notice_id, lambda n: services_issue.issue_notice(n, _user(), site_url()), _("Notice issued."))
+    """Issue an approved notice: the number reserved and committed, then the PDF (or finish a reserved one)."""
+    notice = get_notice(notice_id)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        flash(_("The form was not accepted; try again."), "error")
+        return redirect(url_for("notices.detail", notice_id=notice_id))
+    outcome = issuing.issue(notice.id, _user(), site_url())
+    if outcome.is_issued:
+        flash(_("Notice issued."), "success")
+    else:
+        flash(outcome.error, "warning" if outcome.is_reserved else "error")
+    return redirect(url_for("notices.detail", notice_id=notice_id))
 
 
 @bp.route("/<int:notice_id>/correct", methods=["POST"], endpoint="correct")

@@ -85,20 +85,28 @@ def states(notices: list[Notice]) -> dict[int, NoticeState]:
     return found
 
 
-def record_opened(notice: Notice, user_id: int) -> NoticeReceipt | None:
-    """Record that this user opened the notice, the first time only; flushed."""
+def has_opened(notice_id: int, user_id: int) -> bool:
+    """Whether this user's opening of the notice is already recorded."""
     seen = db.session.scalar(
         sa.select(NoticeReceipt.id).where(
-            NoticeReceipt.notice_id == notice.id,
+            NoticeReceipt.notice_id == notice_id,
             NoticeReceipt.kind == "opened",
             NoticeReceipt.user_id == user_id,
         )
     )
-    if seen is not None:
+    return seen is not None
+
+
+def record_opened(notice: Notice, user_id: int) -> NoticeReceipt | None:
+    """Record that this user opened the notice, the first time only; flushed."""
+    if has_opened(notice.id, user_id):
         return None
     receipt = NoticeReceipt(notice_id=notice.id, kind="opened", user_id=user_id)
-    db.session.add(receipt)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(receipt)
+    except sa.exc.IntegrityError:
+        return None  # a simultaneous first opening recorded it (one per user, by a unique index)
     return receipt
 
 
@@ -112,8 +120,11 @@ def acknowledge(notice: Notice) -> NoticeReceipt:
     if done is not None:
         raise DomainError(_("Receipt of this notice was already acknowledged."))
     receipt = NoticeReceipt(notice_id=notice.id, kind="acknowledged", user_id=current_actor().user_id)
-    db.session.add(receipt)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(receipt)
+    except sa.exc.IntegrityError:  # acknowledged at the same instant by another request
+        raise DomainError(_("Receipt of this notice was already acknowledged.")) from None
     record("notice.acknowledged", notice, changes={"acknowledged": [None, receipt.at]})
     return receipt
 

@@ -87,3 +87,79 @@ def test_the_database_refuses_deleting(issued):
     with pytest.raises(DatabaseError):
         with db.session.begin_nested():
             db.session.execute(sa.text("DELETE FROM notices WHERE id = :id"), {"id": issued.id})
+
+
+@pytest.fixture
+def reserved(drafted, workflow, inspector):
+    from app.notices import services_issue
+
+    notice = workflow(drafted(1), "approved")
+    with acting_as("test", inspector.id):
+        services_issue.reserve_number(notice, inspector, "https://quantrac.test")
+    assert notice.is_reserved
+    return notice
+
+
+def test_services_refuse_to_change_a_reserved_notice(reserved, inspector, leader):
+    with acting_as("test", inspector.id):
+        for action in (
+            lambda: services.update_draft(reserved, {"summary": "khác"}),
+            lambda: services.return_notice(reserved, "lý do"),
+            lambda: services.cancel_notice(reserved, "lý do"),
+        ):
+            with pytest.raises(WrongState, match="01/SNNMT-CCBVMT"):
+                action()
+    assert reserved.status == "approved" and reserved.number == 1
+
+
+@pytest.mark.parametrize(
+    "column", ["summary", "body", "requests", "number", "number_text", "issued_on", "site_url"]
+)
+def test_the_orm_guard_refuses_a_change_to_a_reserved_notice(reserved, column):
+    value = getattr(reserved, column)
+    if isinstance(value, list):
+        new = [*value, "x"]
+    elif isinstance(value, str):
+        new = value + "x"
+    elif isinstance(value, int):
+        new = value + 1
+    else:
+        import datetime
+
+        new = value + datetime.timedelta(days=1)
+    setattr(reserved, column, new)
+    with pytest.raises(IssuedNoticeChanged, match="reserved"):
+        db.session.flush()
+    db.session.rollback()
+
+
+@pytest.mark.parametrize("status", ["draft", "cancelled"])
+def test_a_reserved_notice_only_ever_becomes_issued(reserved, status):
+    reserved.status = status
+    with pytest.raises(IssuedNoticeChanged, match="status"):
+        db.session.flush()
+    db.session.rollback()
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("summary", "'khác'"), ("number", "99"), ("site_url", "'https://khac.test'"), ("status", "'cancelled'")],
+)
+def test_the_database_triggers_refuse_to_change_a_reserved_notice(reserved, column, value):
+    with pytest.raises(DatabaseError):
+        with db.session.begin_nested():
+            db.session.execute(
+                sa.text(f"UPDATE notices SET {column} = {value} WHERE id = :id"), {"id": reserved.id}
+            )
+    with pytest.raises(DatabaseError):
+        with db.session.begin_nested():
+            db.session.execute(sa.text("DELETE FROM notices WHERE id = :id"), {"id": reserved.id})
+    assert db.session.scalar(sa.select(Notice.number).where(Notice.id == reserved.id)) == 1
+
+
+def test_the_database_lets_a_reserved_notice_be_finished(reserved):
+    db.session.execute(
+        sa.text("UPDATE notices SET pdf_sha256 = :sha, pdf_path = 'x.pdf', status = 'issued' WHERE id = :id"),
+        {"sha": "a" * 64, "id": reserved.id},
+    )
+    assert db.session.scalar(sa.select(Notice.status).where(Notice.id == reserved.id)) == "issued"

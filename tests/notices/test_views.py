@@ -106,8 +106,8 @@ def _snapshot(notice_id: int) -> dict:
     return {name: getattr(notice, name) for name in (*CONTENT_COLUMNS, "status")}
 
 
-def test_no_route_changes_an_issued_notice(app, drafted, workflow, inspector, leader, as_user):
-    notice = workflow(drafted(1), "issued")
+def _post_everywhere(app, clients, notice, skip: tuple[str, ...] = ()) -> None:
+    """POST every notice route as each client; the notice's content and status never change."""
     before = _snapshot(notice.id)
     rules = [r for r in app.url_map.iter_rules() if r.endpoint.startswith("notices.") and "POST" in r.methods]
     assert len(rules) >= 10
@@ -126,14 +126,43 @@ def test_no_route_changes_an_issued_notice(app, drafted, workflow, inspector, le
         "case_ids": str(notice.case_id),
         "step": "1",
     }
-    for client in (as_user(inspector), as_user(leader)):
+    for client in clients:
         for rule in rules:
+            if rule.endpoint in skip:
+                continue
             url = rule.rule.replace("<int:notice_id>", str(notice.id)).replace("<int:run_id>", "1")
             if "new" in url:
                 url += f"?case={notice.case_id}&step=1"
             response = client.post(url, data=edit)
             assert response.status_code < 500, url
             assert _snapshot(notice.id) == before, url
+
+
+def test_no_route_changes_an_issued_notice(app, drafted, workflow, inspector, leader, as_user):
+    notice = workflow(drafted(1), "issued")
+    _post_everywhere(app, (as_user(inspector), as_user(leader)), notice)
+
+
+def test_a_reserved_notice_only_changes_by_finishing_its_issue(
+    app, drafted, workflow, inspector, leader, as_user
+):
+    from app.audit.actor import acting_as
+    from app.notices import services_issue
+
+    notice = workflow(drafted(1), "approved")
+    with acting_as("test", inspector.id):
+        services_issue.reserve_number(notice, inspector, "https://quantrac.test")
+    staff = as_user(inspector)
+    # Issuing, one or many, finishes it: that is tested below and in the bulk tests.
+    _post_everywhere(app, (staff, as_user(leader)), notice, skip=("notices.issue", "notices.bulk_issue"))
+    detail = staff.get(f"/notices/{notice.id}").get_data(as_text=True)
+    assert "Số 01/SNNMT-CCBVMT đã được giữ" in detail and "Hoàn tất phát hành" in detail
+    assert "Hủy văn bản" not in detail
+    staff.post(f"/notices/{notice.id}/issue")
+    db.session.expire_all()
+    notice = db.session.get(Notice, notice.id)
+    assert notice.status == "issued" and notice.number_text == "01/SNNMT-CCBVMT" and notice.pdf_sha256
+    assert notice.site_url == "https://quantrac.test"  # the link printed is the one fixed at reservation
 
 
 def test_the_verification_page_shows_the_facts_and_checks_a_file(app, drafted, workflow, client):

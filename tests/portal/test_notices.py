@@ -91,6 +91,28 @@ def test_opening_is_recorded_once_per_user_and_the_pdf_is_the_stored_one(client,
     assert sorted(r.user_id for r in receipts(letter, "opened")) == sorted([own["user"].id, colleague.id])
 
 
+def test_a_simultaneous_first_opening_is_recorded_once(own, monkeypatch):
+    """Two first openings at once: both see nothing recorded, the unique index keeps one receipt."""
+    from app.portal import notices_services
+
+    letter, user = own["letter"], own["user"]
+    assert notices_services.record_opened(letter, user.id) is not None
+    monkeypatch.setattr(notices_services, "has_opened", lambda notice_id, user_id: False)
+    assert notices_services.record_opened(letter, user.id) is None
+    assert len(receipts(letter, "opened")) == 1
+    db.session.flush()  # the session goes on after the refused insert
+
+
+def test_the_database_keeps_one_acknowledgement_per_notice(own, make_user):
+    letter = own["letter"]
+    colleague = make_user("enterprise", enterprise=own["facility"].enterprise)
+    db.session.add(NoticeReceipt(notice_id=letter.id, kind="acknowledged", user_id=own["user"].id))
+    db.session.flush()
+    with pytest.raises(sa.exc.IntegrityError), db.session.begin_nested():
+        db.session.add(NoticeReceipt(notice_id=letter.id, kind="acknowledged", user_id=colleague.id))
+    assert len(receipts(letter, "acknowledged")) == 1
+
+
 def test_receipt_is_acknowledged_once_and_audited(client, login, own):
     letter = own["letter"]
     login(own["user"])

@@ -79,11 +79,16 @@ def recipient(body: str) -> str:
     return text[:1] + text[1:].lower()
 
 
+def _as_of_report(table: tables.SheetTable) -> tables.SheetTable:
+    """A table of the state when the report is made (not at the month's end), titled so."""
+    return tables.SheetTable(table.key, f"{table.title}, tại ngày lập báo cáo", table.header, table.rows)
+
+
 def _cases(d: Dashboard) -> list[Any]:
     return [
         blocks.heading("4. Xử lý vi phạm"),
         notices_sentence(d.notices),
-        _table(tables.cases_table(d)),
+        _table(_as_of_report(tables.cases_table(d))),
         _table(tables.notices_table(d)),
         _table(tables.effectiveness_table(d)),
     ]

@@ -54,6 +54,7 @@ def test_a_leader_makes_and_downloads_the_month_report(
     assert facility.code in text  # the longest out of compliance
     assert "Trong tháng, Sở không ban hành văn bản đôn đốc, xử lý nào." in text
     assert "- UBND thành phố Cần Thơ (để báo cáo);" in text
+    assert "Hồ sơ đang mở theo bước, tại ngày lập báo cáo" in text  # not the month's end
     assert "Chưa có số liệu tổng hợp của các tháng 01/2025–10/2025." in text
 
 

@@ -18,7 +18,8 @@ Then, alternately, after one warm-up of each:
   the job built it), nothing else.
 
 Prints the medians and the ratio (goal <= 1.3, the benchmark notes) and writes them
-to ``bench/results/report.json``.
+to ``bench/results/report.json``. ``--parts N`` prints instead the CPU time of the
+job's steps (figures, document and HTML, render), N times.
 """
 
 from __future__ import annotations
@@ -152,11 +153,47 @@ def bare(html: str) -> tuple[float, int]:
     return time.perf_counter() - start, len(document.pages)
 
 
+def parts(month, repeat: int) -> list[dict[str, float]]:
+    """CPU milliseconds (``time.process_time``) of each step of the job, memo emptied each time."""
+    from flask_babel import force_locale
+
+    from app.dashboard.cache import MEMO
+    from app.dashboard.services import dashboard
+    from app.documents.render import render_html, render_pdf
+    from app.reports.document import build_document
+    from app.settings.services import agency
+    from app.settings.services import get as setting
+
+    found = []
+    for _ in range(repeat):
+        MEMO.clear()
+        with force_locale("vi"):
+            start = time.process_time()
+            figures = dashboard(month, with_now=False)
+            gathered = time.process_time()
+            document = build_document(
+                figures, agency(), str(setting("register.BC")), number=1, issued_on=None
+            )
+            render_html(document)
+            built = time.process_time()
+            render_pdf(document)
+            rendered = time.process_time()
+        found.append(
+            {
+                "figures_ms": round((gathered - start) * 1000, 1),
+                "document_html_ms": round((built - gathered) * 1000, 1),
+                "render_pdf_ms": round((rendered - built) * 1000, 1),
+            }
+        )
+    return found
+
+
 def main() -> None:
     """Build the province once, alternate full and bare, print and write the medians and the ratio."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--facilities", type=int, default=200)
+    parser.add_argument("--parts", type=int, default=0, help="Only the CPU time of each step, N times.")
     args = parser.parse_args()
     from app.audit.actor import acting_as
     from app.dashboard.services import closed_month
@@ -167,6 +204,10 @@ def main() -> None:
         with app.app_context(), acting_as("bench"):
             built = seed(args.facilities)
             month = closed_month()
+            if args.parts:
+                for found in parts(month, args.parts):
+                    print(found)
+                return
             _elapsed, html, _id = full(month)  # warm-up of both sides
             _seconds, pages = bare(html)
             ours, theirs, loads = [], [], []

@@ -121,11 +121,13 @@ def notices_table(d: Dashboard) -> SheetTable:
 
 def effectiveness_table(d: Dashboard) -> SheetTable:
     """Per ladder step: notices, cleared, median days to clearing, share cleared within the answer days."""
+    names = {p: name for p, name, _count in d.cases_by_step if p and name}
     rows = []
     for f in d.effectiveness:
         share = "—" if f.share_within is None else share_text(f.cleared_within or 0, f.notices)
         median = "—" if f.median_days is None else format_number(f.median_days)
-        rows.append([f.position, f.notices, f.cleared, median, share])
+        step = f"{f.position}. {names[f.position]}" if f.position in names else f.position
+        rows.append([step, f.notices, f.cleared, median, share])
     header = [
         _("Step"),
         _("Notices"),

@@ -35,6 +35,8 @@ class Table:
     rows: Sequence[Sequence[Cell]]
     caption: str = ""
     footer: Sequence[Cell] = ()
+    # Columns whose cells never wrap (codes such as ``CT-GI-002``, which would break at a hyphen).
+    nowrap: Sequence[int] = ()
 
 
 Block = str | Table | Markup
@@ -56,13 +58,16 @@ def items(texts: Iterable[str]) -> Markup:
     return Markup("".join(f'<p class="item">- {escape(t)}</p>' for t in texts))
 
 
-def _cell(value: Cell, tag: str) -> str:
+def _cell(value: Cell, tag: str, nowrap: bool = False) -> str:
+    extra = " nowrap" if nowrap else ""
     if value is None:
         return f"<{tag}></{tag}>"
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-        return f'<{tag} class="num">{escape(format_number(value))}</{tag}>'
+        return f'<{tag} class="num{extra}">{escape(format_number(value))}</{tag}>'
     if _NUMERIC_TEXT.match(str(value).strip()):
-        return f'<{tag} class="num">{escape(value)}</{tag}>'
+        return f'<{tag} class="num{extra}">{escape(value)}</{tag}>'
+    if nowrap:
+        return f'<{tag} class="nowrap">{escape(value)}</{tag}>'
     return f"<{tag}>{escape(value)}</{tag}>"
 
 
@@ -76,7 +81,8 @@ def table(data: Table) -> Markup:
     for row in data.rows:
         if len(row) != len(data.header):
             raise ValueError(f"a row has {len(row)} cells for {len(data.header)} columns")
-        parts.append("<tr>" + "".join(_cell(v, "td") for v in row) + "</tr>")
+        cells = (_cell(v, "td", i in data.nowrap) for i, v in enumerate(row))
+        parts.append("<tr>" + "".join(cells) + "</tr>")
     parts.append("</tbody>")
     if data.footer:
         parts.append("<tfoot><tr>" + "".join(_cell(v, "th") for v in data.footer) + "</tr></tfoot>")

@@ -34,6 +34,13 @@ def test_table_formats_numbers_and_escapes_cells():
         table(Table(["a", "b"], [["only one"]]))
 
 
+def test_columns_asked_not_to_wrap_are_marked_so():
+    html = table(Table(["Mã", "Tên", "Từ tháng"], [["CT-GI-002", "Nhà máy <A>", "11/2026"]], nowrap=(0, 2)))
+    assert '<td class="nowrap">CT-GI-002</td>' in html
+    assert "<td>Nhà máy &lt;A&gt;</td>" in html
+    assert '<td class="nowrap">11/2026</td>' in html
+
+
 def test_body_rejects_unknown_blocks():
     with pytest.raises(TypeError):
         body_html([42])

@@ -6,13 +6,17 @@ import hashlib
 import os
 import shutil
 import subprocess
+from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
 
-from app.dashboard.services import closed_month
+from app.cases.effectiveness import StepFigures
+from app.dashboard import tables
+from app.dashboard.services import NoticeFigures, closed_month
 from app.extensions import db
 from app.jobs.models import JobRun
+from app.reports.document import notices_sentence, recipient
 from app.reports.models import MonthlyReport
 
 
@@ -48,6 +52,10 @@ def test_a_leader_makes_and_downloads_the_month_report(
     assert "Tình hình thực hiện quan trắc tự động, liên tục và truyền số liệu tháng 12/2025" in text
     assert "toàn tỉnh có 1 cơ sở thuộc diện phải quan trắc" in text
     assert facility.code in text  # the longest out of compliance
+    assert "Trong tháng, Sở không ban hành văn bản đôn đốc, xử lý nào." in text
+    assert "- UBND thành phố Cần Thơ (để báo cáo);" in text
+    assert "Hồ sơ đang mở theo bước, tại ngày lập báo cáo" in text  # not the month's end
+    assert "Chưa có số liệu tổng hợp của các tháng 01/2025–10/2025." in text
 
 
 def test_a_month_not_closed_is_refused(client, login, make_user):
@@ -62,3 +70,29 @@ def test_a_month_not_closed_is_refused(client, login, make_user):
 def test_enterprise_users_may_not_see_reports(client, login, make_user):
     login(make_user("enterprise"))
     assert client.get("/reports/").status_code == 403
+
+
+def test_the_superior_body_is_named_not_shouted_in_the_distribution_list():
+    assert recipient("UBND THÀNH PHỐ CẦN THƠ") == "UBND thành phố Cần Thơ"
+    assert recipient("UBND TỈNH BÀ RỊA - VŨNG TÀU") == "UBND tỉnh Bà Rịa - Vũng Tàu"
+    assert recipient("ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK") == "Ủy ban nhân dân tỉnh Đắk Lắk"
+    assert recipient("UBND thành phố Huế") == "UBND thành phố Huế"  # written as a name already
+
+
+def test_a_month_without_notices_says_so_in_words():
+    assert notices_sentence(NoticeFigures(0, 0, 0, {})) == (
+        "Trong tháng, Sở không ban hành văn bản đôn đốc, xử lý nào."
+    )
+    assert "ban hành 3 văn bản đôn đốc, xử lý; 1 văn bản đã được cơ sở trả lời, 2 văn bản đã quá hạn" in (
+        notices_sentence(NoticeFigures(3, 1, 2, {}))
+    )
+
+
+def test_the_effectiveness_table_names_each_step():
+    figures = SimpleNamespace(
+        cases_by_step=[(0, "", 2), (1, "Công văn đôn đốc lần 1", 1), (2, "Công văn đôn đốc lần 2", 0)],
+        effectiveness=[StepFigures(1, 4, 1, 6.0, 1, 0.25), StepFigures(3, 0, 0, None, None, None)],
+    )
+    rows = tables.effectiveness_table(figures).rows
+    assert rows[0][0] == "1. Công văn đôn đốc lần 1" and rows[0][1:] == [4, 1, "6", "25,0%"]
+    assert rows[1][0] == 3  # a step no longer on the ladder keeps its number

@@ -8,8 +8,6 @@ blocks, two signers side by side).
 
 from __future__ import annotations
 
-import hashlib
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -20,7 +18,7 @@ from markupsafe import Markup
 from app.documents import body as blocks
 from app.documents.layout import DocumentType, symbol_of
 from app.documents.render import Document, Signer
-from app.files import write_once
+from app.files import store_by_hash
 from app.inspections import content
 
 PDF_FOLDER = "minutes"
@@ -170,14 +168,6 @@ def build_document(
     )
 
 
-def pdf_relative_path(sha256: str) -> str:
-    """Where minutes of that hash live, relative to the instance folder."""
-    return f"{PDF_FOLDER}/{sha256[:2]}/{sha256}.pdf"
-
-
 def store_pdf(instance_path: str, data: bytes) -> tuple[str, str]:
     """Write the PDF under its hash once; return (sha256, relative path)."""
-    sha256 = hashlib.sha256(data).hexdigest()
-    relative = pdf_relative_path(sha256)
-    write_once(os.path.join(instance_path, relative), data, prefix=".pdf-")
-    return sha256, relative
+    return store_by_hash(instance_path, PDF_FOLDER, data)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
-from io import BytesIO
 from typing import Any
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -19,6 +17,8 @@ from app.documents.render import DocumentError
 from app.errors import DomainError
 from app.extensions import db
 from app.facilities.models import Facility
+from app.files import read_stored
+from app.http import pdf_response
 from app.inspections import bp, content, planning, services
 from app.inspections.forms import CancelForm, ConfirmForm, RecordForm, RequestForm, ScheduleForm, people_text
 from app.inspections.models import Inspection, InspectionRequest
@@ -281,14 +281,6 @@ def cancel(inspection_id: int):
     )
 
 
-def _pdf_response(data: bytes, name: str, inline: bool = True):
-    response = send_file(
-        BytesIO(data), mimetype="application/pdf", as_attachment=not inline, download_name=name, max_age=0
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
 @bp.route("/<int:inspection_id>/preview.pdf", endpoint="preview")
 @allow(*STAFF)
 def preview(inspection_id: int):
@@ -301,16 +293,15 @@ def preview(inspection_id: int):
     except DocumentError as error:
         flash(str(error), "error")
         return redirect(url_for("inspections.detail", inspection_id=inspection.id))
-    return _pdf_response(data, f"du-thao-bien-ban-{inspection.id}.pdf")
+    return pdf_response(data, f"du-thao-bien-ban-{inspection.id}.pdf")
 
 
 def _minutes_response(inspection: Inspection):
     if inspection.status != "finalised" or not inspection.pdf_path:
         abort(404)
-    with open(os.path.join(current_app.instance_path, inspection.pdf_path), "rb") as stream:
-        data = stream.read()
+    data = read_stored(current_app.instance_path, inspection.pdf_path)
     name = (inspection.number_text or str(inspection.id)).replace("/", "-") + ".pdf"
-    return _pdf_response(data, name, inline=False)
+    return pdf_response(data, name, inline=False)
 
 
 @bp.route("/<int:inspection_id>/minutes.pdf", endpoint="pdf")

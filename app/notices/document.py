@@ -7,8 +7,6 @@ evidence table; the requests follow, with the deadline filled in.
 
 from __future__ import annotations
 
-import hashlib
-import os
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -18,7 +16,7 @@ from markupsafe import Markup
 from app.documents import body as blocks
 from app.documents.layout import DocumentType, has_addressee, symbol_of
 from app.documents.render import Document, Signer
-from app.files import write_once
+from app.files import read_stored, store_by_hash
 from app.notices import wording
 
 PDF_FOLDER = "notices"
@@ -101,20 +99,11 @@ def deadline_text(due_on: date | None) -> str:
     return due_on.strftime("%d/%m/%Y") if due_on else ""
 
 
-def pdf_relative_path(sha256: str) -> str:
-    """Where a PDF of that hash lives, relative to the instance folder."""
-    return f"{PDF_FOLDER}/{sha256[:2]}/{sha256}.pdf"
-
-
 def store_pdf(instance_path: str, data: bytes) -> tuple[str, str]:
     """Write the PDF under its hash once (temporary file, then rename); return (sha256, relative path)."""
-    sha256 = hashlib.sha256(data).hexdigest()
-    relative = pdf_relative_path(sha256)
-    write_once(os.path.join(instance_path, relative), data, prefix=".pdf-")
-    return sha256, relative
+    return store_by_hash(instance_path, PDF_FOLDER, data)
 
 
 def read_pdf(instance_path: str, relative: str) -> bytes:
     """The stored bytes of a notice's PDF."""
-    with open(os.path.join(instance_path, relative), "rb") as stream:
-        return stream.read()
+    return read_stored(instance_path, relative)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from io import BytesIO
 from typing import Any
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.audit.models import AuditEvent
@@ -19,6 +18,7 @@ from app.db import commit, rollback
 from app.documents.render import DocumentError
 from app.errors import DomainError
 from app.extensions import db
+from app.http import pdf_response
 from app.notices import bp, document, guard, issuing, services, services_issue
 from app.notices.forms import ActionForm, EditForm, ReasonForm
 from app.notices.labels import ACTION_LABELS, STATUS_LABELS, TYPE_LABELS
@@ -275,14 +275,6 @@ def correct(notice_id: int):
     return redirect(url_for("notices.edit", notice_id=draft.id))
 
 
-def _pdf_response(data: bytes, name: str, inline: bool = True):
-    response = send_file(
-        BytesIO(data), mimetype="application/pdf", as_attachment=not inline, download_name=name, max_age=0
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
 @bp.route("/<int:notice_id>/preview.pdf", endpoint="preview")
 @allow(*STAFF)
 def preview(notice_id: int):
@@ -295,7 +287,7 @@ def preview(notice_id: int):
     except (DomainError, DocumentError) as error:
         flash(getattr(error, "message", str(error)), "error")
         return redirect(url_for("notices.detail", notice_id=notice.id))
-    return _pdf_response(data, f"du-thao-{notice.id}.pdf")
+    return pdf_response(data, f"du-thao-{notice.id}.pdf")
 
 
 @bp.route("/<int:notice_id>/pdf", endpoint="pdf")
@@ -307,7 +299,7 @@ def pdf(notice_id: int):
         abort(404)
     data = document.read_pdf(current_app.instance_path, notice.pdf_path)
     name = (notice.number_text or str(notice.id)).replace("/", "-") + ".pdf"
-    return _pdf_response(data, name, inline=False)
+    return pdf_response(data, name, inline=False)
 
 
 from app.notices import views_bulk  # noqa: E402,F401  (the bulk pages share the blueprint)

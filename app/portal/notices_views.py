@@ -8,10 +8,9 @@ submission) is a 404 whatever the URL. Answer attachments are served by
 from __future__ import annotations
 
 import logging
-from io import BytesIO
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -19,6 +18,7 @@ from app.auth.access import allow
 from app.auth.roles import ENTERPRISE
 from app.db import commit, rollback
 from app.errors import DomainError, NotFound
+from app.http import pdf_response
 from app.portal import bp
 from app.portal import notices_services as services
 from app.portal.forms import EVIDENCE_HINT
@@ -89,9 +89,7 @@ def notice_pdf(notice_id: int):
         abort(404)
     name = (found.number_text or f"van-ban-{found.id}").replace("/", "-") + ".pdf"
     _record_opened(found)
-    response = send_file(BytesIO(data), mimetype="application/pdf", as_attachment=True, download_name=name)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_response(data, name, inline=False)
 
 
 @bp.route("/notices/<int:notice_id>/acknowledge", methods=["POST"], endpoint="acknowledge_notice")

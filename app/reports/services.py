@@ -10,7 +10,6 @@ SHA-256. Services never commit.
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable
 from datetime import date
 
@@ -28,7 +27,7 @@ from app.documents.layout import DocumentType, number_text, register_of
 from app.documents.render import render_pdf
 from app.errors import DomainError
 from app.extensions import db
-from app.files import write_once
+from app.files import hashed_path, read_stored, store_by_hash
 from app.jobs.dispatch import defer_job
 from app.notices.numbering import take_number
 from app.reports.document import build_document
@@ -62,7 +61,7 @@ def list_reports() -> list[MonthlyReport]:
 
 def pdf_relative_path(sha256: str) -> str:
     """Where a report PDF of that hash lives, relative to the instance folder."""
-    return f"{PDF_FOLDER}/{sha256[:2]}/{sha256}.pdf"
+    return hashed_path(PDF_FOLDER, sha256)
 
 
 def make_report(report: MonthlyReport, instance_path: str, progress: Callable[[int, str], None]) -> None:
@@ -84,9 +83,7 @@ def make_report(report: MonthlyReport, instance_path: str, progress: Callable[[i
         )
         progress(3, "render")
         data = render_pdf(document)
-    sha256 = hashlib.sha256(data).hexdigest()
-    relative = pdf_relative_path(sha256)
-    write_once(os.path.join(instance_path, relative), data, prefix=".pdf-")
+    sha256, relative = store_by_hash(instance_path, PDF_FOLDER, data)
     report.number, report.year = number, issued_on.year
     report.number_text = number_text(number, document.symbol)
     report.pdf_sha256, report.pdf_path = sha256, relative
@@ -98,8 +95,7 @@ def read_pdf(report: MonthlyReport, instance_path: str) -> bytes:
     """The stored PDF of a report, checked against its SHA-256."""
     if report.status != "done" or not report.pdf_path:
         raise DomainError(_("This report has no PDF yet."))
-    with open(os.path.join(instance_path, report.pdf_path), "rb") as stream:
-        data = stream.read()
+    data = read_stored(instance_path, report.pdf_path)
     if hashlib.sha256(data).hexdigest() != report.pdf_sha256:
         raise DomainError(_("The stored PDF does not match its SHA-256."))
     return data

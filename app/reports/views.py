@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,6 +16,7 @@ from app.dashboard.services import closed_month
 from app.db import commit
 from app.errors import DomainError
 from app.extensions import db
+from app.http import pdf_response
 from app.jobs.models import JobRun
 from app.reports import bp, services
 from app.reports.forms import ReportForm
@@ -68,9 +69,7 @@ def pdf(report_id: int):
     except DomainError:
         abort(404)
     name = f"bao-cao-{report.month:%Y-%m}-{report.id}.pdf"
-    return Response(
-        data, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'}
-    )
+    return pdf_response(data, name)
 
 
 @bp.route("/runs/<int:run_id>.json", endpoint="run_status")

@@ -48,7 +48,12 @@ def sort_readings(accepted: Sequence[_Pending]) -> None:
     keys_of = _keys(accepted)
     # (value, status) by key: the stored ones, then the batch's first of each key.
     stored: dict[storage.ReadingKey, tuple] = storage.stored_readings(key for keys in keys_of for key in keys)
-    quantum, row_of, codes = storage.VALUE_QUANTUM, storage.ReadingRow, _STATUS_CODES
+    quantum, row_of, codes, new_tuple = (
+        storage.VALUE_QUANTUM,
+        storage.ReadingRow,
+        _STATUS_CODES,
+        tuple.__new__,
+    )
     for p, keys in zip(accepted, keys_of, strict=True):
         received_at = p.loaded.received_at.astimezone(UTC)
         file_id = p.result.data_file_id
@@ -62,7 +67,8 @@ def sort_readings(accepted: Sequence[_Pending]) -> None:
             if first is None:
                 stored[key] = (value, status)
                 station_id, parameter, at = key
-                add_row(row_of(station_id, parameter, at, value, status, file_id, received_at))
+                # A ReadingRow, built without its Python-level __new__ (once per new reading).
+                add_row(new_tuple(row_of, (station_id, parameter, at, value, status, file_id, received_at)))
                 add_total((station_id, parameter, reading.measured_at, value, status))
             elif first[0] != value or first[1] != status:
                 p.conflicts.append(

@@ -77,8 +77,9 @@ def lock_for_ingest() -> None:
     if _dialect() == "postgresql":
         db.session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": INGEST_LOCK_KEY})
     else:
-        # Any write statement takes SQLite's write lock (waiting up to busy_timeout).
-        db.session.execute(sa.update(DataFile).where(sa.false()).values(size=DataFile.size))
+        # Any write statement takes SQLite's write lock (waiting up to busy_timeout). Plain SQL:
+        # the ORM's bulk update would synchronise the session's objects for a no-op.
+        db.session.execute(sa.text("UPDATE data_files SET size = size WHERE 0 = 1"))
 
 
 def file_ids(hashes: Iterable[str]) -> dict[str, int]:
@@ -269,11 +270,10 @@ def insert_readings(rows: Sequence[ReadingRow]) -> None:
     times = _sqlite_times(moment for row in rows for moment in (row.measured_at, row.received_at))
     cursor = _driver_connection().executemany(
         sql,
-        (
-            (r.station_id, r.parameter, times[r.measured_at], float(r.value), r.status, r.file_id)
-            + (times[r.received_at],)
-            for r in rows
-        ),
+        [
+            (station_id, parameter, times[measured_at], float(value), status, file_id, times[received_at])
+            for station_id, parameter, measured_at, value, status, file_id, received_at in rows
+        ],
     )
     if cursor.rowcount != len(rows):
         raise IngestConflictError(f"{len(rows) - cursor.rowcount} readings were stored meanwhile")

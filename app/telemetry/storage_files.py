@@ -97,7 +97,8 @@ def insert_files(rows: Sequence[dict[str, Any]]) -> None:
         return
     columns, defaults = plan
     names = [column.name for column in columns]
-    values = ([row.get(name, defaults.get(name)) for name in names] for row in rows)
+    pairs = [(name, defaults.get(name)) for name in names]
+    values = ([row.get(name, default) for name, default in pairs] for row in rows)
     if _dialect() == "postgresql":
         from psycopg.errors import UniqueViolation
 
@@ -114,10 +115,16 @@ def insert_files(rows: Sequence[dict[str, Any]]) -> None:
         return
     times = [index for index, column in enumerate(columns) if _copy_type(column) == "timestamptz"]
 
+    texts: dict[Any, str] = {}  # the storage form of each distinct moment (the batch's share some)
+
     def stored(row: list[Any]) -> list[Any]:
         for index in times:
-            if row[index] is not None:
-                row[index] = _sqlite_time(row[index])
+            moment = row[index]
+            if moment is not None:
+                text = texts.get(moment)
+                if text is None:
+                    text = texts[moment] = _sqlite_time(moment)
+                row[index] = text
         return row
 
     placeholders = ", ".join("?" * len(names))

@@ -28,7 +28,7 @@ from app.audit.services import record
 from app.db import after_commit, utcnow
 from app.errors import DomainError
 from app.extensions import db
-from app.telemetry import archive, ingest_batch, storage
+from app.telemetry import archive, ingest_batch, storage_files
 from app.telemetry.ingest_batch import (
     ACCEPTED,
     ACCEPTED_WITH_ERRORS,
@@ -273,7 +273,7 @@ def release_file(data_file: DataFile, note: str | None = None, *, now: datetime 
     )
     try:
         with db.session.begin_nested():
-            storage.delete_line_errors(data_file.id)
+            storage_files.delete_line_errors(data_file.id)
             [result] = ingest_batch.process([loaded], Sender(data_file.sender), replacing=data_file)
             if result.outcome == QUARANTINED:
                 raise _StillQuarantined(result)

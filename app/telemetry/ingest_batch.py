@@ -15,14 +15,13 @@ import os
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from decimal import ROUND_HALF_UP
+from datetime import datetime
 
 import sqlalchemy as sa
 
 from app.extensions import db
 from app.stations.models import Station
-from app.telemetry import archive, rollups, storage
+from app.telemetry import archive, ingest_readings, storage, storage_files
 from app.telemetry.aliases import DEFAULT_ALIASES, merge_aliases, station_aliases
 from app.telemetry.models import DataFile, ParameterAlias
 from app.telemetry.parser import FileName, LineError, ParsedFile, ParseError, parse_content, parse_file_name
@@ -107,12 +106,12 @@ class _Pending:
     errors: list[LineError] = field(default_factory=list)
     parsed: ParsedFile | None = None
     new: list[storage.ReadingRow] = field(default_factory=list)
-    # The new readings' local measurement times (the rollups' slots), aligned with ``new``.
-    new_local: list[datetime] = field(default_factory=list)
+    # The new readings as the rollups take them: (station, parameter, local time, value, status).
+    totals: list[tuple] = field(default_factory=list)
     conflicts: list[dict] = field(default_factory=list)
 
 
-def _text(value: str | None, limit: int) -> str | None:
+def fit_text(value: str | None, limit: int) -> str | None:
     """Return text fit for any database column: no NUL character, at most ``limit`` characters."""
     return None if value is None else value.replace("\x00", "\\x00")[:limit]
 
@@ -209,59 +208,6 @@ def _classify(
         pending.parsed = parsed
 
 
-_STATUS_CODES = {"00": 0, "01": 1, "02": 2}
-
-
-def _sort_readings(accepted: Sequence[_Pending]) -> None:
-    """Sort each accepted file's readings into new ones, repeats (dropped) and conflicts, in order.
-
-    Each file's ``data_file_id`` is already reserved: new readings are built with it.
-    """
-    utc: dict[datetime, datetime] = {}
-    keys_of: list[list[storage.ReadingKey]] = []
-    for p in accepted:
-        station_id = p.station.id
-        keys = []
-        for reading in p.parsed.readings:
-            moment = reading.measured_at
-            at = utc.get(moment)
-            if at is None:
-                at = utc[moment] = moment.astimezone(UTC)
-            keys.append((station_id, reading.parameter, at))
-        keys_of.append(keys)
-    # (value, status) by key: the stored ones, then the batch's first of each key.
-    stored: dict[storage.ReadingKey, tuple] = storage.stored_readings(key for keys in keys_of for key in keys)
-    quantum, row_of = storage.VALUE_QUANTUM, storage.ReadingRow
-    for p, keys in zip(accepted, keys_of, strict=True):
-        received_at = p.loaded.received_at.astimezone(UTC)
-        file_id = p.result.data_file_id
-        new_rows, new_local = p.new, p.new_local
-        for reading, key in zip(p.parsed.readings, keys, strict=True):
-            value = reading.value.quantize(quantum, rounding=ROUND_HALF_UP)  # storage.quantise, inlined
-            status = _STATUS_CODES.get(reading.status)
-            if status is None:
-                status = int(reading.status)
-            first = stored.get(key)
-            if first is None:
-                stored[key] = (value, status)
-                new_rows.append(row_of(key[0], key[1], key[2], value, status, file_id, received_at))
-                new_local.append(reading.measured_at)
-            elif first[0] != value or first[1] != status:
-                p.conflicts.append(
-                    {
-                        "station_id": key[0],
-                        "parameter": key[1],
-                        "measured_at": key[2],
-                        "stored_value": first[0],
-                        "stored_status": first[1],
-                        "new_value": value,
-                        "new_status": status,
-                        "line_no": reading.line,
-                        "file_id": file_id,
-                    }
-                )
-
-
 def _outcome(pending: _Pending) -> str:
     if pending.result.reason_code is not None:
         return QUARANTINED
@@ -272,7 +218,7 @@ def _record_files(files: Sequence[_Pending], sender: Sender, replacing: DataFile
     """Archive each file and write (or, on release, update) its DataFile row under its reserved id."""
     rows = []
     root = os.fspath(archive.archive_root())
-    label = _text(sender.label, 120)
+    label = fit_text(sender.label, 120)
     for p in files:
         loaded, result = p.loaded, p.result
         result.outcome = _outcome(p)
@@ -284,14 +230,14 @@ def _record_files(files: Sequence[_Pending], sender: Sender, replacing: DataFile
             "id": result.data_file_id,
             "sha256": loaded.sha256,
             "size": len(loaded.data),
-            "original_name": _text(loaded.name, 500),
+            "original_name": fit_text(loaded.name, 500),
             "archive_path": archive.store(loaded.source or loaded.data, loaded.sha256, root=root),
             "station_id": p.station.id if p.station is not None else None,
             "sender": label,
             "received_at": loaded.received_at,
             "outcome": result.outcome,
             "quarantine_code": result.reason_code,
-            "quarantine_reason": _text(result.reason, 2000),
+            "quarantine_reason": fit_text(result.reason, 2000),
             "readings_count": result.readings,
             "line_errors_count": len(p.errors),
             "conflicts_count": result.conflicts,
@@ -305,38 +251,7 @@ def _record_files(files: Sequence[_Pending], sender: Sender, replacing: DataFile
             setattr(replacing, key, value)
         db.session.flush()
     else:
-        storage.insert_files(rows)
-
-
-def _write_rows(files: Sequence[_Pending]) -> None:
-    """Write the new readings with their rollups, the line errors and the conflicts."""
-    readings, errors, conflicts, totals = [], [], [], []
-    for p in files:
-        file_id = p.result.data_file_id
-        readings.extend(p.new)
-        totals.extend(
-            (row.station_id, row.parameter, local, row.value, row.status)
-            for row, local in zip(p.new, p.new_local, strict=True)
-        )
-        conflicts.extend(p.conflicts)
-        # Errors of a file sent for a station by someone else are not the station's.
-        station_id = p.station.id if p.station is not None and p.result.reason_code != NOT_OWNED else None
-        errors.extend(
-            {
-                "file_id": file_id,
-                "station_id": station_id,
-                "line_no": error.line,
-                "code": error.code,
-                "reason": _text(error.reason, 200),
-                "detail": _text(error.detail, 300),
-                "text": _text(error.text, 200),
-            }
-            for error in p.errors
-        )
-    storage.insert_readings(readings)
-    rollups.add_readings(totals)
-    storage.insert_line_errors(errors)
-    storage.insert_conflicts(conflicts)
+        storage_files.insert_files(rows)
 
 
 def _touch_stations(files: Sequence[_Pending]) -> None:
@@ -390,12 +305,12 @@ def process(
         _classify(item, names[index], stations, aliases, sender)
         pending.append(item)
     if pending:
-        ids = [replacing.id] if replacing is not None else storage.reserve_file_ids(len(pending))
+        ids = [replacing.id] if replacing is not None else storage_files.reserve_file_ids(len(pending))
         for p, file_id in zip(pending, ids, strict=True):
             p.result.data_file_id = file_id
-    _sort_readings([p for p in pending if p.parsed is not None])
+    ingest_readings.sort_readings([p for p in pending if p.parsed is not None])
     if pending:
         _record_files(pending, sender, replacing)
-        _write_rows(pending)
+        ingest_readings.write_rows(pending)
         _touch_stations(pending)
     return results

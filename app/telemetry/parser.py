@@ -57,6 +57,8 @@ _VALUE_RE = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
 _DIGITS = frozenset("0123456789")
 _STATUSES = {"00": "00", "01": "01", "02": "02", "0": "00", "1": "01", "2": "02"}
 _SPACES_RE = re.compile(" +")
+# A value parse_value takes as it is: digits with at most one point (no comma to read as a point).
+_PLAIN_VALUE = _VALUE_RE.fullmatch
 
 # Machine codes of line errors, with their readable reasons.
 NOT_UTF8 = "not_utf8"
@@ -111,6 +113,10 @@ class Reading(NamedTuple):
     unit: str
     measured_at: datetime
     status: str
+
+
+# Builds a named tuple from a plain one (Reading(...) runs a Python-level __new__ per line).
+_new_tuple = tuple.__new__
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,7 +281,10 @@ def _parse_line(
     times: dict[str, datetime | LineError],
 ) -> Reading | LineError:
     """Parse one stripped, non-blank line; ``times`` caches the file's time texts (shared by its lines)."""
-    fields = _split_fields(line)
+    if "\t" in line and " " not in line:  # the common layout: _split_fields, inlined
+        fields = line.split("\t")
+    else:
+        fields = _split_fields(line)
     if len(fields) != FIELD_COUNT:
         detail = f"{len(fields)} fields, expected {FIELD_COUNT}"
         return _line_error(number, WRONG_FIELD_COUNT, detail, line)
@@ -283,10 +292,13 @@ def _parse_line(
     parameter = table.get(alias_key(name))
     if parameter is None:
         return _line_error(number, UNKNOWN_PARAMETER, f"parameter {name!r}", line)
-    try:
-        value = parse_value(value_text)
-    except ParseError as error:
-        return _line_error(number, INVALID_VALUE, error.reason, line)
+    if _PLAIN_VALUE(value_text):  # parse_value's own test, without its call and comma check
+        value = Decimal(value_text)
+    else:
+        try:
+            value = parse_value(value_text)
+        except ParseError as error:
+            return _line_error(number, INVALID_VALUE, error.reason, line)
     measured_at = times.get(time_text)
     if measured_at is None:
         measured_at = times[time_text] = _measured_at(time_text, latest)
@@ -299,7 +311,7 @@ def _parse_line(
             )
     if status is None:
         return _line_error(number, INVALID_STATUS, f"status {status_text!r}", line)
-    return Reading(number, parameter, name, value, unit, measured_at, status)
+    return _new_tuple(Reading, (number, parameter, name, value, unit, measured_at, status))
 
 
 def parse_content(

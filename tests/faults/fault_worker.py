@@ -5,8 +5,8 @@
 ``FAULT_AFTER`` calls go through, the next one writes the file ``FAULT_MARKER``
 and then waits forever, so the test kills the process at a known moment:
 
-- ``render``: while a notice's PDF is being rendered (its number is taken);
-- ``issue``: after the number is taken and the PDF stored, before the commit;
+- ``render``: while a notice's PDF is being rendered (its number reserved and committed);
+- ``issue``: after the reserved number is printed and the PDF stored, before the commit;
 - ``smtp``: right after the mail server accepted an e-mail, before the outcome is committed;
 - ``ingest``: inside an ingest batch, its files and readings written, before the commit.
 """

@@ -104,9 +104,11 @@ def test_a_worker_killed_while_issuing_leaves_no_gap_no_repeat_and_no_lost_file(
         with worker_killed_at(env, hook, tmp_path, after=1):
             pass
         db.session.expire_all()
-        states = [db.session.get(Notice, i).status for i in ids]
-        assert states == ["issued", "approved", "approved"], "the killed issue was rolled back"
-        assert numbering.last_number("CV", utcnow().year) == 1, "its number was given back"
+        notices = [db.session.get(Notice, i) for i in ids]
+        assert [n.status for n in notices] == ["issued", "approved", "approved"], "the killed issue is unfinished"
+        # The number was reserved and committed before the render: it stays with the notice.
+        assert [n.number for n in notices] == [1, 2, None] and notices[1].is_reserved
+        assert numbering.last_number("CV", utcnow().year) == 2, "a reserved number is never given back"
         [bulk] = runs(BULK_ISSUE_JOB)
         assert bulk.status == "running"
 

@@ -43,7 +43,9 @@ def inbox_folder(app) -> Iterator[Path]:
 
 def test_an_inbox_file_is_archived_before_commit_and_removed_only_after(app, inbox_folder):
     new_station("NT1")
-    path = write(inbox_folder, file_name("NT1", at(10, 35)), [line("pH", "7", at(10, 35))])
+    # Content no other test wrote: the archive is shared by the session and keeps each content once.
+    value = f"7.{uuid.uuid4().int % 10**6:06d}"
+    path = write(inbox_folder, file_name("NT1", at(10, 35)), [line("pH", value, at(10, 35))])
     data = path.read_bytes()
 
     report = ingest_files([IncomingFile(path, RECEIVED, in_inbox=True)], Sender("ftp:nt1"))

@@ -13,8 +13,8 @@ the dashboard benchmark's generator plus the accounts its users need
 on a fresh database and fresh processes, and adds the ratio of their p95.
 
 For each set it starts
-gunicorn and one ``flask worker`` (jobs and the periodic scheduler) on
-127.0.0.1, then for ``--duration`` seconds runs ``--users`` simulated users
+gunicorn and one ``flask worker`` (jobs and the periodic scheduler), plus
+``--ingest-workers`` workers serving only the ingest queue, on 127.0.0.1, then for ``--duration`` seconds runs ``--users`` simulated users
 (60% enterprise users, 30% inspectors, 10% leaders, each pausing between pages)
 while ``--stations`` stations upload a file every ``--upload-every`` seconds
 through the HTTP upload API. After the load it waits for the inbox to drain and
@@ -259,6 +259,9 @@ def main() -> int:
     parser.add_argument("--think", type=float, nargs=2, default=(1.0, 4.0), help="pause between pages (s)")
     parser.add_argument("--web-workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument(
+        "--ingest-workers", type=int, default=0, help="workers serving only the ingest queue, besides the one"
+    )
     parser.add_argument("--json", type=Path, help="write the result here too")
     parser.add_argument("--logs", type=Path, help="copy the processes' logs into this folder")
     parser.add_argument("--check", action="store_true", help="exit 1 on any error or if ingest fell behind")
@@ -370,6 +373,9 @@ def run(args, dataset: str, url: str, work: Path, processes: Processes) -> dict[
         env,
     )
     processes.start("worker", [sys.executable, "-m", "flask", "--app", "app", "worker"], env)
+    for number in range(args.ingest_workers):
+        command = ["flask", "--app", "app", "worker", "--queue", "ingest", "--no-scheduler"]
+        processes.start(f"ingest-worker-{number + 1}", [sys.executable, "-m", *command], env)
     wait_until_up(web_port, processes)
     load = run_load(args, web_port, prepared, inbox, processes)
     ingest = ingest_lag(url, instance, load.pop("names"))

@@ -4,10 +4,17 @@ Usage (PostgreSQL from ``BENCH_PG_ADMIN_URL``; a redis-server of its own on a fr
 
     .venv/bin/python bench/load.py --users 30 --duration 300 --days 2 --json bench/results/load.json
     .venv/bin/python bench/load.py --users 30 --duration 20 --days 1 --stations 5 --check   # the short run
+    .venv/bin/python bench/load.py --set both --duration 300 --json bench/results/load-national.json
 
-It builds the demo province in a database of its own (``flask demo``), starts
-gunicorn and one ``flask worker`` (jobs and the periodic scheduler) on
-127.0.0.1, then for ``--duration`` seconds runs ``--users`` simulated users
+``--set`` chooses the data: ``demo`` (the default) builds the demo province in a
+database of its own (``flask demo``); ``national`` builds the national set with
+the dashboard benchmark's generator plus the accounts its users need
+(``bench/load_national.py``); ``both`` runs the demo, then the national set, each
+on a fresh database and fresh processes, and adds the ratio of their p95.
+
+For each set it starts
+gunicorn and one ``flask worker`` (jobs and the periodic scheduler), plus
+``--ingest-workers`` workers serving only the ingest queue, on 127.0.0.1, then for ``--duration`` seconds runs ``--users`` simulated users
 (60% enterprise users, 30% inspectors, 10% leaders, each pausing between pages)
 while ``--stations`` stations upload a file every ``--upload-every`` seconds
 through the HTTP upload API. After the load it waits for the inbox to drain and
@@ -116,8 +123,8 @@ def wait_until_up(port: int, processes: Processes, timeout: float = 90) -> None:
     raise RuntimeError("gunicorn did not answer in time")
 
 
-def prepare(url: str, instance: Path, stations: int) -> dict[str, Any]:
-    """Upload tokens for the first stations, each role's pages, the demo accounts and the ingest bound."""
+def prepare(url: str, instance: Path, stations: int, accounts=None) -> dict[str, Any]:
+    """Upload tokens for the first stations, each role's pages, the accounts and the ingest bound."""
     from bench.common import make_app
     from bench.load_pages import pages_by_role, senders
 
@@ -129,7 +136,7 @@ def prepare(url: str, instance: Path, stations: int) -> dict[str, Any]:
         from app.settings import services as settings
 
         uploaders = senders(stations)
-        pages, accounts = pages_by_role()
+        pages, accounts = pages_by_role(accounts)
         commit()
         scan = next(p.every for p in PERIODIC if p.job == "telemetry.scan_inbox").total_seconds()
         unchanged = float(settings.get("receipt.unchanged_seconds"))
@@ -243,6 +250,7 @@ def run_load(args, port: int, prepared: dict, inbox: Path, processes: Processes)
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--set", choices=("demo", "national", "both"), default="demo", help="data set")
     parser.add_argument("--users", type=int, default=30)
     parser.add_argument("--duration", type=float, default=300, help="seconds of load")
     parser.add_argument("--days", type=int, default=2, help="days of demo readings")
@@ -251,31 +259,68 @@ def main() -> int:
     parser.add_argument("--think", type=float, nargs=2, default=(1.0, 4.0), help="pause between pages (s)")
     parser.add_argument("--web-workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument(
+        "--ingest-workers", type=int, default=0, help="workers serving only the ingest queue, besides the one"
+    )
     parser.add_argument("--json", type=Path, help="write the result here too")
+    parser.add_argument("--logs", type=Path, help="copy the processes' logs into this folder")
     parser.add_argument("--check", action="store_true", help="exit 1 on any error or if ingest fell behind")
     args = parser.parse_args()
 
+    sets = ("demo", "national") if args.set == "both" else (args.set,)
+    results = {dataset: run_set(args, dataset) for dataset in sets}
+    result = results[args.set] if args.set in results else compare(results)
+    text = json.dumps(result, ensure_ascii=False, indent=1)
+    print(text)
+    if args.json:
+        args.json.write_text(text + "\n")
+    failed = [r for r in results.values() if r["errors"] or not r["ingest"]["kept_up"]]
+    return 1 if args.check and failed else 0
+
+
+def run_set(args, dataset: str) -> dict[str, Any]:
+    """One set's run on a database and processes of its own, all removed afterwards."""
     work = Path(tempfile.mkdtemp(prefix="qt-load-"))
     name = new_database_name("qt_bench_load")
     create_pg_database(name)
     url = pg_url(name).replace("postgresql://", "postgresql+psycopg://", 1)
     processes = Processes(work)
     try:
-        result = run(args, url, work, processes)
+        return run(args, dataset, url, work, processes)
     finally:
         processes.stop()
+        if args.logs:
+            args.logs.mkdir(parents=True, exist_ok=True)
+            for log in work.glob("*.log"):
+                shutil.copy(log, args.logs / f"{dataset}-{log.name}")
         drop_pg_database(name)
         shutil.rmtree(work, ignore_errors=True)
-    text = json.dumps(result, ensure_ascii=False, indent=1)
-    print(text)
-    if args.json:
-        args.json.write_text(text + "\n")
-    if args.check and (result["errors"] or not result["ingest"]["kept_up"]):
-        return 1
-    return 0
 
 
-def run(args, url: str, work: Path, processes: Processes) -> dict[str, Any]:
+def compare(results: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Both sets' results with the national/demo ratio of p95 (and p50), over all pages and per page."""
+    demo, national = results["demo"], results["national"]
+
+    def ratio(a: dict, b: dict, key: str) -> float | None:
+        return round(a[key] / b[key], 2) if a.get(key) and b.get(key) else None
+
+    pages = {
+        page: ratio(national["pages"][page], figures, "p95_ms")
+        for page, figures in demo["pages"].items()
+        if page in national["pages"]
+    }
+    return {
+        "command": " ".join(sys.argv),
+        "ratio_p95": ratio(national["all_pages"], demo["all_pages"], "p95_ms"),
+        "ratio_p50": ratio(national["all_pages"], demo["all_pages"], "p50_ms"),
+        "ratio_p95_pages": pages,
+        "errors": demo["errors"] + national["errors"],
+        "kept_up": demo["ingest"]["kept_up"] and national["ingest"]["kept_up"],
+        "sets": results,
+    }
+
+
+def run(args, dataset: str, url: str, work: Path, processes: Processes) -> dict[str, Any]:
     """Set up the services, build the data, run the load; the result."""
     instance, inbox = work / "instance", work / "instance" / "inbox"
     instance.mkdir()
@@ -310,17 +355,9 @@ def run(args, url: str, work: Path, processes: Processes) -> dict[str, Any]:
     env.pop("TEST_DATABASE_URL", None)
     env.pop("JOBS_MODE", None)
     started = time.monotonic()
-    demo = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "app", "demo", "--days", str(args.days)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    if demo.returncode != 0:
-        raise RuntimeError(f"flask demo failed:\n{demo.stderr[-3000:]}")
+    described, accounts = build(dataset, args.days, url, instance, env)
     build_s = time.monotonic() - started
-    prepared = prepare(url, instance, args.stations)
+    prepared = prepare(url, instance, args.stations, accounts)
     processes.start(
         "gunicorn",
         [
@@ -336,6 +373,9 @@ def run(args, url: str, work: Path, processes: Processes) -> dict[str, Any]:
         env,
     )
     processes.start("worker", [sys.executable, "-m", "flask", "--app", "app", "worker"], env)
+    for number in range(args.ingest_workers):
+        command = ["flask", "--app", "app", "worker", "--queue", "ingest", "--no-scheduler"]
+        processes.start(f"ingest-worker-{number + 1}", [sys.executable, "-m", *command], env)
     wait_until_up(web_port, processes)
     load = run_load(args, web_port, prepared, inbox, processes)
     ingest = ingest_lag(url, instance, load.pop("names"))
@@ -355,7 +395,8 @@ def run(args, url: str, work: Path, processes: Processes) -> dict[str, Any]:
             page["p50_ratio"] = round(page["p50_ms"] / alone["p50_ms"], 2)
     return {
         "command": " ".join(sys.argv),
-        "setup": {"dataset": f"demo, {args.days} day(s)", "build_s": round(build_s, 1), **vars_of(args)},
+        "set": dataset,
+        "setup": {"dataset": described, "build_s": round(build_s, 1), **vars_of(args)},
         "roles": load["roles"],
         "requests": figures["requests"],
         "errors": figures["errors"] + load["uploads"]["errors"] + baseline["errors"],
@@ -368,6 +409,29 @@ def run(args, url: str, work: Path, processes: Processes) -> dict[str, Any]:
         "ingest": ingest,
         "machine": machine(),
     }
+
+
+def build(dataset: str, days: int, url: str, instance: Path, env: dict[str, str]):
+    """Build the set on the empty database; its description and its accounts (None: the demo's)."""
+    if dataset == "national":
+        from bench.load_national import build_national, national_accounts
+
+        counts = build_national(url, instance)
+        described = (
+            f"national: {counts['facilities']} facilities, {counts['stations']} stations, "
+            f"{counts['snapshots']} monthly snapshots"
+        )
+        return described, national_accounts()
+    demo = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", "demo", "--days", str(days)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if demo.returncode != 0:
+        raise RuntimeError(f"flask demo failed:\n{demo.stderr[-3000:]}")
+    return f"demo, {days} day(s)", None
 
 
 def vars_of(args) -> dict[str, Any]:

@@ -1,7 +1,7 @@
-"""What the load run's users open: each role's pages on the demo province, and the uploading stations.
+"""What the load run's users open: each role's pages on the data set, and the uploading stations.
 
-Read from the database after ``flask demo``: a few facilities, stations, cases
-and notices for the staff; for each demo enterprise account, its own
+Read from the database once the set is built: a few facilities, stations, cases
+and notices for the staff; for each enterprise account, its own
 facilities, stations and notices. Names in the figures are the route patterns
 (``/stations/<code>``), whatever object a request opened.
 """
@@ -86,19 +86,26 @@ def enterprise_pages(user: User) -> list[Page]:
     ]
 
 
-def pages_by_role() -> tuple[dict[str, list[Page]], dict[str, list[tuple[str, str, list[Page]]]]]:
-    """Pages per staff role, and per role the demo accounts (e-mail, password, their pages)."""
+def pages_by_role(
+    accounts: list[tuple[str, str, str]] | None = None,
+) -> tuple[dict[str, list[Page]], dict[str, list[tuple[str, str, list[Page]]]]]:
+    """Pages per staff role, and per role the accounts (e-mail, password, their pages).
+
+    ``accounts`` are (e-mail, role, password); the demo province's accounts by default.
+    """
+    if accounts is None:
+        accounts = [(demo.email, demo.role, demo.password) for demo in USERS]
     pages = staff_pages()
     found: dict[str, list[tuple[str, str, list[Page]]]] = {"inspector": [], "leader": [], "enterprise": []}
-    for demo in USERS:
-        if demo.role not in found:
+    for email, role, password in accounts:
+        if role not in found:
             continue
-        if demo.role == "enterprise":
-            user = db.session.scalar(sa.select(User).where(User.email == demo.email))
+        if role == "enterprise":
+            user = db.session.scalar(sa.select(User).where(User.email == email))
             own = enterprise_pages(user)
         else:
-            own = pages[demo.role]
-        found[demo.role].append((demo.email, demo.password, own))
+            own = pages[role]
+        found[role].append((email, password, own))
     return pages, found
 
 

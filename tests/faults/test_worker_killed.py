@@ -105,7 +105,9 @@ def test_a_worker_killed_while_issuing_leaves_no_gap_no_repeat_and_no_lost_file(
             pass
         db.session.expire_all()
         notices = [db.session.get(Notice, i) for i in ids]
-        assert [n.status for n in notices] == ["issued", "approved", "approved"], "the killed issue is unfinished"
+        assert [n.status for n in notices] == ["issued", "approved", "approved"], (
+            "the killed issue is unfinished"
+        )
         # The number was reserved and committed before the render: it stays with the notice.
         assert [n.number for n in notices] == [1, 2, None] and notices[1].is_reserved
         assert numbering.last_number("CV", utcnow().year) == 2, "a reserved number is never given back"

@@ -59,7 +59,13 @@ def _trust_proxies(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
+    from sqlalchemy.orm import configure_mappers
+
     from app import models  # noqa: F401  (the whole schema, for migrations and queries)
+
+    # Once per process, at start: otherwise the first query of a worker's first job or of
+    # the first request pays for it (about 60 ms), and a broken mapping shows only then.
+    configure_mappers()
     from app.extensions import babel, csrf, db, login_manager, migrate
     from app.i18n import select_locale, select_timezone
 

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from app.auth.access import ensure_enterprise, scope_to_enterprise
 from app.compliance.models import Obligation
 from app.compliance.services import regime_in_force
-from app.db import utcnow
+from app.db import among_ids, utcnow
 from app.errors import NotFound
 from app.extensions import db
 from app.facilities.models import EmissionSource, Enterprise, Facility
@@ -60,7 +60,8 @@ def station_query(filters: Filters) -> sa.Select:
         query = query.where(Station.kind == filters.kind)
     if filters.facility:
         query = query.where(Facility.code == filters.facility.strip())
-    options = (selectinload(Station.facility), selectinload(Station.source))
+    # The facility comes with the join above; the source in the same query (no list of ids sent back).
+    options = (contains_eager(Station.facility), joinedload(Station.source))
     return query.options(*options).order_by(Station.code_key)
 
 
@@ -99,30 +100,38 @@ def regime_at(as_of: datetime) -> str | None:
 
 
 def obligation_facts(facility_ids: Iterable[int], regime: str | None) -> dict[int, list[ObligationFacts]]:
-    """The stored obligations of these facilities under a regime, with each facility's choices."""
+    """The stored obligations of these facilities under a regime, with each facility's choices.
+
+    Only the columns the coverage needs are read: at national size the full rows
+    (clauses, citations, explanations) cost more to decode than the rest of the page.
+    """
     ids = sorted(set(facility_ids))
     found: dict[int, list[ObligationFacts]] = {}
     if not ids or regime is None:
         return found
-    choices = {
-        row.id: {"wastewater": row.wastewater_monitoring_choice, "emission": row.emission_monitoring_choice}
-        for row in db.session.execute(
-            sa.select(
-                Facility.id, Facility.wastewater_monitoring_choice, Facility.emission_monitoring_choice
-            ).where(Facility.id.in_(ids))
+    rows = db.session.execute(
+        sa.select(
+            Obligation.facility_id,
+            Obligation.kind,
+            Obligation.status,
+            Obligation.sources,
+            Obligation.parameters,
+            Facility.wastewater_monitoring_choice,
+            Facility.emission_monitoring_choice,
         )
-    }
-    rows = db.session.scalars(
-        sa.select(Obligation).where(Obligation.facility_id.in_(ids), Obligation.regime == regime)
+        .join(Facility, Facility.id == Obligation.facility_id)
+        .where(among_ids(Obligation.facility_id, ids), Obligation.regime == regime)
+        .order_by(Obligation.id)
     )
-    for o in rows:
-        found.setdefault(o.facility_id, []).append(
+    for facility_id, kind, status, sources, parameters, wastewater_choice, emission_choice in rows:
+        choices = {"wastewater": wastewater_choice, "emission": emission_choice}
+        found.setdefault(facility_id, []).append(
             ObligationFacts(
-                kind=o.kind,
-                status=o.status,
-                sources=tuple(o.sources or ()),
-                parameters=tuple(o.parameters or ()),
-                choice=choices.get(o.facility_id, {}).get(o.kind),
+                kind=kind,
+                status=status,
+                sources=tuple(sources or ()),
+                parameters=tuple(parameters or ()),
+                choice=choices.get(kind),
             )
         )
     return found
@@ -134,7 +143,7 @@ def source_codes(source_ids: Iterable[int | None]) -> dict[int, str]:
     if not ids:
         return {}
     rows = db.session.execute(
-        sa.select(EmissionSource.id, EmissionSource.code).where(EmissionSource.id.in_(ids))
+        sa.select(EmissionSource.id, EmissionSource.code).where(among_ids(EmissionSource.id, ids))
     )
     return {row.id: row.code for row in rows}
 
@@ -157,7 +166,7 @@ def suspension_windows(station_ids: Iterable[int]) -> dict[int, list[Window]]:
         return found
     rows = db.session.scalars(
         sa.select(ExcuseWindow).where(
-            ExcuseWindow.station_id.in_(ids),
+            among_ids(ExcuseWindow.station_id, ids),
             ExcuseWindow.kind == "suspension",
             ExcuseWindow.status == "approved",
         )

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.stations.models import Station
@@ -100,7 +100,7 @@ def _silence_key(seen: Observed) -> tuple[int, datetime]:
 
 def receipt_overview(now: datetime) -> Overview:
     """The last hour's arrivals, the expected stations silent for longest, the quarantine's size."""
-    stations = list(db.session.scalars(sa.select(Station).options(selectinload(Station.facility))))
+    stations = list(db.session.scalars(sa.select(Station).options(joinedload(Station.facility))))
     observed = observe(stations, now)
     expected = [seen for seen in observed.values() if seen.state.status in EXPECTED]
     silent = sorted(expected, key=_silence_key)[:SILENT_LISTED]

@@ -58,7 +58,7 @@ class StationAir:
 
 
 def _series(station: Station, parameters: list[str], first: date, last: date) -> tuple[list, dict]:
-    means = {p: figures.hourly_means(station, p, first, last) for p in parameters}
+    means = figures.parameters_hourly_means(station, parameters, first, last)
     starts = [h.start for h in next(iter(means.values()))] if means else []
     return starts, {p: [h.mean for h in found] for p, found in means.items()}
 

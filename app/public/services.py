@@ -159,9 +159,9 @@ class StationHours:
 
 
 def station_hours(station: Station, first: date, last: date) -> StationHours:
-    """Hourly means of every parameter of the station, days first..last (one query each)."""
+    """Hourly means of every parameter of the station, days first..last (one query)."""
     parameters = tuple(station.parameters or ())
-    series = {p: figures.hourly_means(station, p, first, last) for p in parameters}
+    series = figures.parameters_hourly_means(station, parameters, first, last)
     hours = tuple(h.start for h in next(iter(series.values()), []))
     if not hours:
         hours = tuple(day_start(first) + timedelta(hours=i) for i in range(((last - first).days + 1) * 24))

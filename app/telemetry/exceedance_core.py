@@ -113,17 +113,23 @@ def judge_series(series: Series, until: datetime | None = None) -> SeriesResult:
         zone = series.hours[0].start.tzinfo
         until = until.astimezone(zone) if until is not None and until.tzinfo is not None else until
         since = since.astimezone(zone) if since is not None and since.tzinfo is not None else since
+    days, limit = result.days, series.limit
     for hour in series.hours:
-        if not is_judged(hour.start, until, since):
+        start = hour.start
+        end = start + HOUR  # is_judged, inlined: a month of a facility is thousands of hours
+        if (until is not None and end > until) or (since is not None and end <= since):
             continue
-        day = result.days.setdefault(hour.start.date(), DayCount())
+        key = start.date()
+        day = days.get(key)
+        if day is None:
+            day = days[key] = DayCount()
         if hour.mean is None:
             day.no_mean += 1
             continue
         day.with_mean += 1
-        if series.limit is not None and series.limit.exceeded_by(hour.mean):
+        if limit is not None and limit.exceeded_by(hour.mean):
             day.exceeded += 1
-            result.exceeded_hours.append(hour.start)
+            result.exceeded_hours.append(start)
     return result
 
 

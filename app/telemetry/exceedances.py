@@ -177,12 +177,13 @@ def _series(
 ) -> list[Series]:
     series = []
     for station in stations:
-        for code in station_parameters(station, date_from, date_to):
-            used = found.of(station, code)
-            if used is None:
-                continue
-            means = figures.hourly_means(station, code, date_from, date_to, min_valid_slots)
-            series.append(Series(station.code, code, used.limit, means, since=station.data_expected_from))
+        limits = {code: found.of(station, code) for code in station_parameters(station, date_from, date_to)}
+        limits = {code: used for code, used in limits.items() if used is not None}
+        means = figures.parameters_hourly_means(station, list(limits), date_from, date_to, min_valid_slots)
+        for code, used in limits.items():
+            series.append(
+                Series(station.code, code, used.limit, means[code], since=station.data_expected_from)
+            )
     return series
 
 

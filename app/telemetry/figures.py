@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 
@@ -127,9 +126,11 @@ def station_completeness(
     return stations_completeness([station], date_from, date_to, as_of, excused)[station.id]
 
 
-@dataclass(frozen=True, slots=True)
-class HourlyMean:
-    """One local hour of a parameter: its mean of valid readings, or None ("no mean")."""
+class HourlyMean(NamedTuple):
+    """One local hour of a parameter: its mean of valid readings, or None ("no mean").
+
+    A named tuple: a month of a station's parameters makes thousands of them.
+    """
 
     start: datetime
     mean: float | None
@@ -149,23 +150,57 @@ def hourly_means(
     An hour has a mean only when at least ``min_valid_slots`` of its 12 slots hold a
     valid reading (default: the setting ``threshold.hourly_mean_min_slots``).
     """
+    return parameters_hourly_means(station, [parameter], day_from, day_to, min_valid_slots)[parameter]
+
+
+def parameters_hourly_means(
+    station: Station,
+    parameters: Sequence[str],
+    day_from: date,
+    day_to: date,
+    min_valid_slots: int | None = None,
+) -> dict[str, list[HourlyMean]]:
+    """``hourly_means`` of several parameters of a station, by parameter (one query)."""
     if min_valid_slots is None:
         from app.settings.services import get
 
         min_valid_slots = int(get("threshold.hourly_mean_min_slots"))
-    query = sa.select(DayRollup.day, DayRollup.valid, DayRollup.hour_sums, DayRollup.hour_counts).where(
-        DayRollup.station_id == station.id,
-        DayRollup.parameter == parameter,
-        DayRollup.day.between(day_from, day_to),
-    )
-    rows = {day: (as_bitmap(bits), sums, counts) for day, bits, sums, counts in db.session.execute(query)}
+    wanted = list(dict.fromkeys(parameters))
+    rows: dict[str, dict[date, tuple]] = {parameter: {} for parameter in wanted}
+    if wanted:
+        query = sa.select(
+            DayRollup.parameter, DayRollup.day, DayRollup.valid, DayRollup.hour_sums, DayRollup.hour_counts
+        ).where(
+            DayRollup.station_id == station.id,
+            DayRollup.parameter.in_(wanted),
+            DayRollup.day.between(day_from, day_to),
+        )
+        for parameter, day, bits, sums, counts in db.session.execute(query):
+            rows[parameter][day] = (as_bitmap(bits), sums, counts)
+    offsets = [timedelta(hours=hour) for hour in range(HOURS_PER_DAY)]
+    midnights = [(day, day_start(day)) for day in days(day_from, day_to)]
+    return {parameter: _hours(rows[parameter], midnights, offsets, min_valid_slots) for parameter in wanted}
+
+
+def _hours(
+    rows: dict[date, tuple],
+    midnights: list[tuple[date, datetime]],
+    offsets: list[timedelta],
+    min_valid_slots: int,
+) -> list[HourlyMean]:
     hours: list[HourlyMean] = []
-    for day in days(day_from, day_to):
-        bits, sums, counts = rows.get(day, (0, None, None))
-        midnight = day_start(day)
-        for hour in range(HOURS_PER_DAY):
-            slots = (bits >> (hour * SLOTS_PER_HOUR) & ((1 << SLOTS_PER_HOUR) - 1)).bit_count()
+    add, new = hours.append, tuple.__new__  # a HourlyMean without its Python-level __new__
+    hour_mask = (1 << SLOTS_PER_HOUR) - 1
+    for day, midnight in midnights:
+        found = rows.get(day)
+        if found is None:  # no reading that day: every hour without a mean
+            for offset in offsets:
+                add(new(HourlyMean, (midnight + offset, None, 0, 0)))
+            continue
+        bits, sums, counts = found
+        for hour, offset in enumerate(offsets):
+            slots = (bits >> (hour * SLOTS_PER_HOUR) & hour_mask).bit_count()
             count = counts[hour] if counts else 0
             mean = sums[hour] / count if count and slots >= min_valid_slots else None
-            hours.append(HourlyMean(midnight + timedelta(hours=hour), mean, slots, count))
+            add(new(HourlyMean, (midnight + offset, mean, slots, count)))
     return hours

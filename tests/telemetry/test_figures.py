@@ -11,13 +11,13 @@ taken as of 12:00, so 24 slots (10:00 to 12:00) are expected:
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
 from app.extensions import db
 from app.stations.models import ExcuseWindow
-from app.telemetry.figures import hourly_means, station_completeness
+from app.telemetry.figures import hourly_means, parameters_hourly_means, station_completeness
 from app.telemetry.slots import LOCAL_TZ
 from tests.telemetry.ingest_helpers import at, completeness, file_name, ingest, line, new_station, run, write
 
@@ -158,6 +158,21 @@ def test_hourly_means_need_enough_valid_slots(app, station):
     assert [hour.mean is not None for hour in hourly_means(station, "pH", at(0).date(), at(0).date())] == [
         hour.mean is not None for hour in hours
     ]
+
+
+def test_several_parameters_at_once_give_each_parameters_own_hours(app, station):
+    day_from, day_to = at(0).date() - timedelta(days=1), at(0).date()
+
+    found = parameters_hourly_means(station, ["pH", "COD", "pH", "NOPE"], day_from, day_to, min_valid_slots=6)
+
+    assert list(found) == ["pH", "COD", "NOPE"]
+    for parameter in ("pH", "COD", "NOPE"):
+        assert found[parameter] == hourly_means(station, parameter, day_from, day_to, min_valid_slots=6)
+        assert len(found[parameter]) == 48
+    assert any(hour.mean is not None for hour in found["pH"]) and any(
+        h.mean is not None for h in found["COD"]
+    )
+    assert all(hour.mean is None and hour.readings == 0 for hour in found["NOPE"] + found["pH"][:24])
 
 
 def test_a_station_without_data_expected_from_has_no_expected_slots(app):

@@ -12,7 +12,7 @@ committing per chunk as the nightly job does:
 
 - **fresh process**: right after the app is created, as ``flask dashboard snapshot``
   runs it;
-- **worker**: after ``app.jobs.worker.settle_process()``, as ``flask worker`` runs
+- **worker**: after ``app.process.settle_process()``, as ``flask worker`` runs
   its jobs.
 
 Besides wall and CPU time, each child counts the cycle collector's full
@@ -66,7 +66,7 @@ def child_time(args: argparse.Namespace) -> None:
         from app.extensions import db
 
         if args.mode == "worker":
-            from app.jobs.worker import settle_process
+            from app.process import settle_process
 
             settle_process()
         full = {"count": 0, "seconds": 0.0}

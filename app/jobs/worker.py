@@ -8,11 +8,12 @@ the ``<job>@<slot>`` key lets only one create each tick.
 
 from __future__ import annotations
 
-import gc
 import logging
 import threading
 
 from flask import Flask, current_app
+
+from app.process import settle_process
 
 log = logging.getLogger(__name__)
 
@@ -27,18 +28,6 @@ def worker_app() -> Flask:
 
         _app = create_app()
     return _app
-
-
-def settle_process() -> None:
-    """Collect what start-up left behind, then leave what lives on out of later collections.
-
-    A worker keeps the app, its modules and their objects alive as long as it runs;
-    ``gc.freeze`` spares the collector walking them again in every full collection,
-    which a job making millions of objects (the snapshots of a month) triggers dozens
-    of times. Freed objects are still freed: only the cycle collector skips them.
-    """
-    gc.collect()
-    gc.freeze()
 
 
 def scheduler_loop(app: Flask, stop: threading.Event) -> None:

@@ -1,8 +1,11 @@
-"""A worker settles its process before serving jobs: start-up garbage collected, the rest frozen."""
+"""Workers settle their process before serving: start-up garbage collected, the rest frozen."""
 
 import gc
+import runpy
 import weakref
+from pathlib import Path
 
+from app import process
 from app.jobs import worker
 
 
@@ -19,7 +22,7 @@ def test_settling_collects_start_up_garbage_then_freezes_what_lives():
     del dropped
     kept = Node()
     try:
-        worker.settle_process()
+        process.settle_process()
 
         assert gone() is None, "a cycle left by start-up is collected before freezing"
         assert gc.get_freeze_count() > 0
@@ -48,3 +51,13 @@ def test_run_worker_settles_the_process_before_serving(monkeypatch, app, redis_u
         assert worker.run_worker(["ingest"], burst=True, with_scheduler=False) is True
 
     assert [call[0] for call in calls] == ["settle", "worker", "work"]
+
+
+def test_gunicorns_settings_settle_each_web_worker(monkeypatch):
+    calls = []
+    monkeypatch.setattr(process, "settle_process", lambda: calls.append("settle"))
+    settings = runpy.run_path(str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"))
+
+    settings["post_worker_init"](object())
+
+    assert calls == ["settle"]

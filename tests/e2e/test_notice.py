@@ -115,7 +115,7 @@ def test_notice_from_case_to_acknowledgement(visit, live, case_id, tmp_path) -> 
     enterprise = visit("enterprise")
     enterprise.click("header nav >> text=Văn bản")
     enterprise.step("portal notices")
-    enterprise.click(f"main a:has-text('{number}')")
+    enterprise.click(f"main a:text-is('{number}')")
     assert sha256 in enterprise.page.locator("main").inner_text()
     enterprise.step("portal notice")
     enterprise.click("button:text-is('Xác nhận đã nhận')")

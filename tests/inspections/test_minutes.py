@@ -128,7 +128,9 @@ def test_finalised_minutes_are_numbered_stored_once_and_read_as_minutes(
     assert "Các khoảng mất dữ liệu từ 01 giờ trở lên" in text and "10/12/2025" in text
     assert "<svg" not in text and "Hình 1." in text
     # The short link of the public verification page, under the QR code (the notices' /v/<token>).
-    assert f"http://localhost/v/{inspection.verify_token}" in text.replace("\n", "")
+    # pdftotext drops a hyphen that ends a line: a token's "-" may fall at the end of the link's line.
+    link = f"http://localhost/v/{inspection.verify_token}"
+    assert link.replace("-", "") in text.replace("\n", "").replace("-", "")
 
     # Never changed again: a second run of the job keeps number and hash; the record is closed.
     number, sha256 = inspection.number, inspection.pdf_sha256

@@ -124,14 +124,14 @@ def obligation_facts(facility_ids: Iterable[int], regime: str | None) -> dict[in
         .order_by(Obligation.id)
     )
     for facility_id, kind, status, sources, parameters, wastewater_choice, emission_choice in rows:
-        choices = {"wastewater": wastewater_choice, "emission": emission_choice}
+        choice = {"wastewater": wastewater_choice, "emission": emission_choice}.get(kind)
         found.setdefault(facility_id, []).append(
             ObligationFacts(
                 kind=kind,
                 status=status,
                 sources=tuple(sources or ()),
                 parameters=tuple(parameters or ()),
-                choice=choices.get(kind),
+                choice=choice,
             )
         )
     return found

@@ -177,8 +177,10 @@ def _series(
 ) -> list[Series]:
     series = []
     for station in stations:
-        limits = {code: found.of(station, code) for code in station_parameters(station, date_from, date_to)}
-        limits = {code: used for code, used in limits.items() if used is not None}
+        limits = {}
+        for code in station_parameters(station, date_from, date_to):
+            if (used := found.of(station, code)) is not None:
+                limits[code] = used
         means = figures.parameters_hourly_means(station, list(limits), date_from, date_to, min_valid_slots)
         for code, used in limits.items():
             series.append(

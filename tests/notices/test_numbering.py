@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -16,7 +15,7 @@ from app.extensions import db
 from app.notices import issuing, numbering, services, services_issue
 from app.notices.models import Notice
 from tests.conftest import app_config
-from tests.notices.conftest import EVIDENCE
+from tests.faults.common import seed_approved_notices
 
 
 def test_numbers_run_per_register_and_year_from_one():
@@ -82,32 +81,6 @@ def test_a_failed_finish_keeps_the_number_and_the_sweeper_issues_it(
     assert numbering.last_number("CV", first.year) == 2
 
 
-def _seed(count: int) -> tuple[list[int], int]:
-    from app.auth.services import create_user
-    from app.cases.models import Case
-    from app.facilities.models import Enterprise, Facility
-
-    user, _ = create_user(f"i-{uuid.uuid4().hex[:6]}@example.vn", "inspector", password="Mat-khau-thu-2026")
-    ids = []
-    with acting_as("test", user.id):
-        for i in range(count):
-            enterprise = Enterprise(name=f"Công ty {i}")
-            db.session.add(enterprise)
-            db.session.flush()
-            facility = Facility(code=f"C{i:03d}", name=f"Nhà máy {i}", enterprise_id=enterprise.id)
-            db.session.add(facility)
-            db.session.flush()
-            case = Case(facility_id=facility.id, kind="not_connected", evidence=EVIDENCE)
-            db.session.add(case)
-            db.session.flush()
-            notice = services.draft_notice(case, 1, user)
-            services.submit_notice(notice)
-            services.approve_notice(notice, user)
-            ids.append(notice.id)
-    commit()
-    return ids, user.id
-
-
 @pytest.mark.own_database
 def test_concurrent_issuers_get_gapless_unique_numbers(postgres_url, own_database, tmp_path):
     """Twelve issuers at once; three crash between reserving and finishing, and the sweeper finishes them."""
@@ -119,7 +92,7 @@ def test_concurrent_issuers_get_gapless_unique_numbers(postgres_url, own_databas
     issuers, crashed = 12, {2, 5, 9}
     with application.app_context():
         upgrade()
-        ids, user_id = _seed(issuers)
+        ids, user_id = seed_approved_notices(issuers)
         db.session.remove()
     barrier = threading.Barrier(issuers)
     errors: list[BaseException] = []
